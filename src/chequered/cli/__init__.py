@@ -1,0 +1,1 @@
+"""The ``chequered`` command line."""

@@ -1,0 +1,197 @@
+"""Timing-file commands: ``classify`` and ``stints``."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from chequered import rulebooks
+from chequered.cli.app import app
+from chequered.core.classification import Classification, classify
+from chequered.core.documents import classification_document, stints_document
+from chequered.core.model import Finish, FinishMode, Session, SessionKind
+from chequered.core.reconcile import OfficialLine, Reconciliation, reconcile
+from chequered.core.stints import stints_by_car
+from chequered.core.timefmt import format_duration
+from chequered.importers import alkamel
+from chequered.importers.decisions import read_decisions
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+def session_kind_from_name(name: str) -> SessionKind:
+    """Al Kamel names the session in folders and files: ``_Race``, ``_Qualifying``, ``_Free Practice 1``."""
+    lowered = name.lower()
+    if "qualif" in lowered:
+        return SessionKind.QUALIFYING
+    if "practice" in lowered or "fp" in lowered.replace("_", " ").split():
+        return SessionKind.PRACTICE
+    return SessionKind.RACE
+
+
+def _ms(value: int | None) -> str:
+    return "" if value is None else format_duration(value)
+
+
+@app.command("classify")
+def classify_command(
+    laps_file: Path = typer.Argument(..., help="Al Kamel lap analysis CSV."),
+    results: Path | None = typer.Option(None, "--results", help="Official results CSV to reconcile against."),
+    penalties: Path | None = typer.Option(None, "--penalties", help="Penalties CSV (car,kind,value,reason)."),
+    rules: str | None = typer.Option(None, "--rules", help="Rulebook: a packaged name or a TOML file."),
+    car_class: str | None = typer.Option(None, "--class", help="Show one class only."),
+    output: Format = typer.Option(Format.TABLE, "--format", help="table, csv or json."),
+    kind: SessionKind | None = typer.Option(
+        None, "--kind", help="Session kind; by default from the file name."
+    ),
+    duration_min: int | None = typer.Option(
+        None, "--duration", min=1, help="Timed session length in minutes."
+    ),
+) -> None:
+    """Classify a session from its lap analysis file."""
+    rulebook = rulebooks.load(rules)
+    timing = alkamel.read_laps(laps_file)
+    official = alkamel.read_results(results) if results else None
+    mapping: dict[str, str] = {}
+    if official is not None:
+        timing, mapping = alkamel.merge_entries(timing, official)
+    decisions = read_decisions(penalties) if penalties else []
+    finish = Finish(FinishMode.TIME, duration_min * 60_000) if duration_min else None
+    session = Session(
+        id=laps_file.stem,
+        name=laps_file.stem,
+        kind=kind or session_kind_from_name(laps_file.name),
+        finish=finish,
+    )
+    classification = classify(session, timing.entries, timing.laps, decisions, rulebook)
+    check = None
+    if official is not None:
+        lines = [
+            OfficialLine(mapping[o.entry.car], o.number, o.position, o.laps, o.total_time_ms)
+            for o in official
+        ]
+        check = reconcile(classification, lines)
+    if car_class and not classification.in_class(car_class):
+        known = sorted({e.car_class for e in timing.entries})
+        raise typer.BadParameter(
+            f"no car in class {car_class!r}; classes: {', '.join(known)}", param_hint="--class"
+        )
+    _print_classification(classification, car_class, output, check)
+
+
+def _print_classification(
+    classification: Classification, car_class: str | None, output: Format, check: Reconciliation | None
+) -> None:
+    if output is Format.JSON:
+        document = classification_document(classification, car_class)
+        if check is not None:
+            document["reconciliation"] = {
+                "matched": check.matched,
+                "total": check.total,
+                "differences": [
+                    {"number": d.number, "field": d.field, "official": d.official, "computed": d.computed}
+                    for d in check.differences
+                ],
+                "summary": check.summary,
+            }
+        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    rows = classification.in_class(car_class) if car_class else classification.results
+    columns = (
+        "pos",
+        "class_pos",
+        "number",
+        "class",
+        "team",
+        "drivers",
+        "laps",
+        "total_time",
+        "best_lap",
+        "gap",
+    )
+    values = [
+        (
+            str(r.position),
+            str(r.class_position),
+            r.entry.number,
+            r.entry.car_class,
+            r.entry.team,
+            " / ".join(d.name for d in r.entry.drivers),
+            str(r.laps),
+            _ms(r.total_time_ms),
+            _ms(r.best_lap_ms),
+            str(r.class_gap if car_class else r.gap),
+            r.status.value,
+        )
+        for r in rows
+    ]
+    if output is Format.CSV:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow((*columns, "status"))
+        writer.writerows(values)
+    else:
+        table = Table(title=f"{classification.session.name} ({classification.session.kind.value})")
+        for column in (*columns, "status"):
+            table.add_column(column, justify="right" if column in ("pos", "class_pos", "laps") else "left")
+        for row in values:
+            table.add_row(*row)
+        Console().print(table)
+    if check is not None:
+        for d in check.differences:
+            print(f"#{d.number}: {d.field} official {d.official}, computed {d.computed}")
+        print(check.summary)
+
+
+@app.command("stints")
+def stints_command(
+    laps_file: Path = typer.Argument(..., help="Al Kamel lap analysis CSV."),
+    car: str | None = typer.Option(None, "--car", help="One car (its number, as printed)."),
+    output: Format = typer.Option(Format.TABLE, "--format", help="table or json."),
+) -> None:
+    """Print each car's stints (driver, laps, driving time) and pit stops (in-lap, out-lap, pit time)."""
+    timing = alkamel.read_laps(laps_file)
+    by_car = stints_by_car(timing.laps)
+    cars = [
+        by_car[e.car] for e in timing.entries if e.car in by_car and (car is None or car in (e.car, e.number))
+    ]
+    if car is not None and not cars:
+        raise typer.BadParameter(f"no car {car!r} in {laps_file}", param_hint="--car")
+    if output is Format.JSON:
+        sys.stdout.buffer.write(orjson.dumps(stints_document(cars), option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    console = Console()
+    for car_stints in cars:
+        table = Table(title=f"Car {car_stints.car}")
+        for column in ("stint", "driver", "laps", "from", "to", "time", "driving", "best"):
+            table.add_column(column)
+        for s in car_stints.stints:
+            table.add_row(
+                str(s.number),
+                s.driver_name or str(s.driver),
+                str(s.laps),
+                str(s.first_lap),
+                str(s.last_lap),
+                _ms(s.time_ms),
+                _ms(s.driving_ms),
+                _ms(s.best_lap_ms),
+            )
+        console.print(table)
+        for p in car_stints.stops:
+            change = (
+                f", {p.driver_in_name or p.driver_in} → {p.driver_out_name or p.driver_out}"
+                if p.driver_change
+                else ""
+            )
+            out = f"out-lap {p.out_lap}, pit lane {_ms(p.pit_time_ms)}" if p.out_lap else "did not rejoin"
+            console.print(f"  stop {p.number}: in-lap {p.in_lap}, {out}{change}")

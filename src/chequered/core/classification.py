@@ -1,0 +1,357 @@
+"""The classification of a session, as a pure function of entries, laps, decisions and the rulebook.
+
+Race: more laps first, then the earlier time at the last crossing (plus time penalties). In a timed race
+the leader takes the chequered flag at its first crossing after time expires and every other car finishes
+at its next crossing; crossings after that (the cool-down lap) do not count.
+Practice and qualifying: best valid lap, a tie going to whoever set it first, deleted laps excluded,
+cars without a time last.
+Both are given overall and per class, with gap to the leader and interval to the car ahead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from chequered.core.errors import UnknownCarError
+from chequered.core.events import Decision, LapDeleted, LapPenalty, StatusChanged, TimePenalty
+from chequered.core.model import Entry, FinishMode, Lap, Session, SessionKind, Status
+from chequered.core.rulebook import ClassificationRules, Rulebook
+from chequered.core.stints import laps_by_car
+from chequered.core.timefmt import format_gap
+
+# Rank groups: classified, then the rest that ran (not classified, retired), then no start, then out.
+_GROUP = {
+    Status.CLASSIFIED: 0,
+    Status.NOT_CLASSIFIED: 1,
+    Status.RETIRED: 1,
+    Status.DID_NOT_START: 2,
+    Status.DISQUALIFIED: 3,
+    Status.EXCLUDED: 3,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A gap in time on the same lap, or a number of laps behind; ``ms`` None and ``laps`` 0 = none."""
+
+    ms: int | None = None
+    laps: int = 0
+
+    def __str__(self) -> str:
+        return format_gap(self.ms, self.laps)
+
+
+NO_GAP = Gap()
+
+
+@dataclass(frozen=True, slots=True)
+class FastestLap:
+    car: str
+    car_class: str
+    lap: int
+    ms: int
+    driver_name: str
+    set_at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    position: int
+    class_position: int
+    entry: Entry
+    status: Status
+    laps: int
+    total_time_ms: int | None
+    best_lap_ms: int | None
+    best_lap: int | None
+    gap: Gap = NO_GAP
+    interval: Gap = NO_GAP
+    class_gap: Gap = NO_GAP
+    class_interval: Gap = NO_GAP
+    penalty_ms: int = 0
+    took_flag: bool = True
+
+    @property
+    def car(self) -> str:
+        return self.entry.car
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    session: Session
+    results: tuple[Result, ...]
+    fastest_lap: FastestLap | None = None
+    class_fastest: Mapping[str, FastestLap] = field(default_factory=dict)
+    flag_ms: int | None = None
+
+    def in_class(self, car_class: str) -> tuple[Result, ...]:
+        return tuple(r for r in self.results if r.entry.car_class == car_class)
+
+    def result(self, car: str) -> Result | None:
+        return next((r for r in self.results if r.entry.car == car), None)
+
+
+@dataclass(slots=True)
+class _Rulings:
+    """The decisions of race control folded per car, latest status winning."""
+
+    time_ms: dict[str, int] = field(default_factory=dict)
+    lap_penalty: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, set[int]] = field(default_factory=dict)
+    status: dict[str, Status] = field(default_factory=dict)
+
+
+def _fold(decisions: Iterable[Decision], cars: Mapping[str, Entry]) -> _Rulings:
+    rulings = _Rulings()
+    for decision in decisions:
+        if decision.car not in cars:
+            raise UnknownCarError(decision.car, type(decision).__name__)
+        if isinstance(decision, TimePenalty):
+            rulings.time_ms[decision.car] = rulings.time_ms.get(decision.car, 0) + decision.ms
+        elif isinstance(decision, LapPenalty):
+            rulings.lap_penalty[decision.car] = rulings.lap_penalty.get(decision.car, 0) + decision.laps
+        elif isinstance(decision, LapDeleted):
+            rulings.deleted.setdefault(decision.car, set()).add(decision.lap)
+        elif isinstance(decision, StatusChanged):
+            if decision.status is Status.CLASSIFIED:
+                rulings.status.pop(decision.car, None)
+            else:
+                rulings.status[decision.car] = decision.status
+    return rulings
+
+
+def flag_instant(session: Session, by_car: Mapping[str, Sequence[Lap]]) -> int | None:
+    """Session time at which the chequered flag is shown; None when no car has crossed the line.
+
+    With a known finish: timed sessions flag the leader at its first crossing after time expires (in
+    practice and qualifying, the moment time expires), lap races at the leader's final lap. With none
+    (a file without metadata): the first crossing marked ``FF`` by the timing system, else the first
+    crossing at the highest lap count.
+    """
+    if not any(by_car.values()):
+        return None
+    finish = session.finish
+    if finish is not None and session.kind is not SessionKind.RACE and finish.duration_ms:
+        return finish.duration_ms
+    if finish is not None:
+        crossings = sorted((lap.elapsed_ms, lap.lap) for laps in by_car.values() for lap in laps)
+        leader_lap = 0
+        extra = finish.laps if finish.mode is FinishMode.TIME_AND_LAPS else 0
+        target: int | None = finish.laps if finish.mode is FinishMode.LAPS else None
+        for elapsed, lap in crossings:
+            leading = lap >= leader_lap
+            leader_lap = max(leader_lap, lap)
+            if (
+                target is None
+                and finish.duration_ms is not None
+                and elapsed >= finish.duration_ms
+                and leading
+            ):
+                target = lap + (extra or 0)
+            if target is not None and lap >= target:
+                return elapsed
+        return None
+    flagged = [lap.elapsed_ms for laps in by_car.values() for lap in laps if lap.flag == "FF"]
+    if flagged:
+        return min(flagged)
+    top = max(laps[-1].lap for laps in by_car.values() if laps)
+    return min(lap.elapsed_ms for laps in by_car.values() for lap in laps if lap.lap == top)
+
+
+def _until_flag(laps: Sequence[Lap], flag_ms: int | None) -> tuple[Sequence[Lap], bool]:
+    """The laps that count (up to the car's first crossing at or after the flag) and whether it took it."""
+    if flag_ms is None:
+        return laps, False
+    for index, lap in enumerate(laps):
+        if lap.elapsed_ms >= flag_ms:
+            return laps[: index + 1], True
+    return laps, False
+
+
+def _best(laps: Iterable[Lap], deleted: set[int]) -> Lap | None:
+    best: Lap | None = None
+    for lap in laps:
+        if lap.lap_time_ms is None or lap.lap in deleted:
+            continue
+        if best is None or (lap.lap_time_ms, lap.elapsed_ms) < (best.lap_time_ms or 0, best.elapsed_ms):
+            best = lap
+    return best
+
+
+@dataclass(slots=True)
+class _Standing:
+    entry: Entry
+    status: Status
+    laps: int
+    time_ms: int | None
+    best: Lap | None
+    penalty_ms: int
+    took_flag: bool
+
+    def rank_key(self, kind: SessionKind) -> tuple[int, int, int, float]:
+        group = _GROUP[self.status]
+        if kind is SessionKind.RACE:
+            return (group, -self.laps, self.time_ms if self.time_ms is not None else 1 << 62, 0)
+        if self.best is None or self.best.lap_time_ms is None:
+            return (group, 1, -self.laps, 0)
+        return (group, 0, self.best.lap_time_ms, self.best.elapsed_ms)
+
+
+def _race_status(
+    standing: _Standing, winner_laps: int, rules: ClassificationRules, ruled: Status | None
+) -> Status:
+    if ruled in (Status.DISQUALIFIED, Status.EXCLUDED, Status.DID_NOT_START, Status.NOT_CLASSIFIED):
+        return ruled
+    if standing.laps == 0 and not standing.took_flag:
+        return Status.DID_NOT_START
+    far_enough = standing.laps >= rules.min_distance * winner_laps
+    running = standing.took_flag and ruled is not Status.RETIRED
+    if far_enough and (running or not rules.must_take_flag):
+        return Status.CLASSIFIED
+    return Status.NOT_CLASSIFIED if running else Status.RETIRED
+
+
+def _gap(kind: SessionKind, ahead: _Standing, car: _Standing) -> Gap:
+    if kind is SessionKind.RACE:
+        laps = ahead.laps - car.laps
+        if laps > 0:
+            return Gap(laps=laps)
+        if ahead.time_ms is None or car.time_ms is None:
+            return NO_GAP
+        return Gap(ms=car.time_ms - ahead.time_ms)
+    if (
+        ahead.best is None
+        or car.best is None
+        or ahead.best.lap_time_ms is None
+        or car.best.lap_time_ms is None
+    ):
+        return NO_GAP
+    return Gap(ms=car.best.lap_time_ms - ahead.best.lap_time_ms)
+
+
+def classify(
+    session: Session,
+    entries: Sequence[Entry],
+    laps: Iterable[Lap],
+    decisions: Iterable[Decision],
+    rules: Rulebook,
+) -> Classification:
+    """Classify a session; raise ``UnknownCarError`` if a lap or decision names a car without an entry."""
+    cars = {entry.car: entry for entry in entries}
+    by_car = laps_by_car(laps)
+    for car in by_car:
+        if car not in cars:
+            raise UnknownCarError(car, f"lap of session {session.id}")
+    rulings = _fold(decisions, cars)
+    flag_ms = flag_instant(session, by_car)
+    race = session.kind is SessionKind.RACE
+
+    standings: list[_Standing] = []
+    for entry in entries:
+        counted, took_flag = _until_flag(by_car.get(entry.car, ()), flag_ms)
+        deleted = rulings.deleted.get(entry.car, set())
+        penalty = rulings.time_ms.get(entry.car, 0)
+        last = counted[-1] if counted else None
+        laps_done = max(0, (last.lap if last else 0) - rulings.lap_penalty.get(entry.car, 0))
+        time_ms = last.elapsed_ms + penalty if (last and race) else None
+        standings.append(
+            _Standing(
+                entry, Status.CLASSIFIED, laps_done, time_ms, _best(counted, deleted), penalty, took_flag
+            )
+        )
+
+    _assign_statuses(standings, session.kind, rules, rulings.status)
+    standings.sort(key=lambda s: s.rank_key(session.kind))
+    return _rank(session, standings, flag_ms)
+
+
+def _assign_statuses(
+    standings: list[_Standing], kind: SessionKind, rules: Rulebook, ruled: Mapping[str, Status]
+) -> None:
+    running = [s for s in standings if ruled.get(s.entry.car) not in (Status.DISQUALIFIED, Status.EXCLUDED)]
+    overall_winner = max((s.laps for s in running), default=0)
+    class_winner: dict[str, int] = {}
+    for s in running:
+        class_winner[s.entry.car_class] = max(class_winner.get(s.entry.car_class, 0), s.laps)
+    for s in standings:
+        decided = ruled.get(s.entry.car)
+        if kind is SessionKind.RACE:
+            basis = (
+                class_winner[s.entry.car_class] if rules.classification.distance_basis == "class" else None
+            )
+            winner = basis if basis is not None else overall_winner
+            s.status = _race_status(s, winner, rules.classification, decided)
+        elif decided is not None:
+            s.status = decided
+        elif s.laps == 0:
+            s.status = Status.DID_NOT_START
+        elif s.best is None:
+            s.status = Status.NOT_CLASSIFIED
+        else:
+            s.status = Status.CLASSIFIED
+
+
+def _rank(session: Session, ordered: list[_Standing], flag_ms: int | None) -> Classification:
+    kind = session.kind
+    results: list[Result] = []
+    class_count: dict[str, int] = {}
+    class_leader: dict[str, _Standing] = {}
+    class_previous: dict[str, _Standing] = {}
+    leader = ordered[0] if ordered else None
+    previous: _Standing | None = None
+    fastest: FastestLap | None = None
+    class_fastest: dict[str, FastestLap] = {}
+    for position, s in enumerate(ordered, start=1):
+        car_class = s.entry.car_class
+        class_count[car_class] = class_count.get(car_class, 0) + 1
+        gaps = _Gaps()
+        if _GROUP[s.status] <= 1 and leader is not None:
+            gaps.gap = _gap(kind, leader, s) if s is not leader else NO_GAP
+            gaps.interval = _gap(kind, previous, s) if previous is not None else NO_GAP
+            c_lead, c_prev = class_leader.setdefault(car_class, s), class_previous.get(car_class)
+            gaps.class_gap = _gap(kind, c_lead, s) if c_lead is not s else NO_GAP
+            gaps.class_interval = _gap(kind, c_prev, s) if c_prev is not None else NO_GAP
+            previous = s
+            class_previous[car_class] = s
+        best = s.best
+        if best is not None and best.lap_time_ms is not None and _GROUP[s.status] < 3:
+            candidate = FastestLap(
+                s.entry.car, car_class, best.lap, best.lap_time_ms, best.driver_name, best.elapsed_ms
+            )
+            fastest = _faster(fastest, candidate)
+            class_fastest[car_class] = _faster(class_fastest.get(car_class), candidate)
+        results.append(
+            Result(
+                position=position,
+                class_position=class_count[car_class],
+                entry=s.entry,
+                status=s.status,
+                laps=s.laps,
+                total_time_ms=s.time_ms,
+                best_lap_ms=best.lap_time_ms if best else None,
+                best_lap=best.lap if best else None,
+                gap=gaps.gap,
+                interval=gaps.interval,
+                class_gap=gaps.class_gap,
+                class_interval=gaps.class_interval,
+                penalty_ms=s.penalty_ms,
+                took_flag=s.took_flag,
+            )
+        )
+    return Classification(session, tuple(results), fastest, class_fastest, flag_ms)
+
+
+@dataclass(slots=True)
+class _Gaps:
+    gap: Gap = NO_GAP
+    interval: Gap = NO_GAP
+    class_gap: Gap = NO_GAP
+    class_interval: Gap = NO_GAP
+
+
+def _faster(current: FastestLap | None, candidate: FastestLap) -> FastestLap:
+    """The faster of two laps; on equal times the one set first."""
+    if current is None or (candidate.ms, candidate.set_at_ms) < (current.ms, current.set_at_ms):
+        return candidate
+    return current

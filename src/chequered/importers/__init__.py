@@ -1,0 +1,1 @@
+"""Importers: one module per external format, bytes or lines in, core entries and events out."""

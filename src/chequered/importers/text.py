@@ -1,0 +1,53 @@
+"""Turning the bytes of a timing file into rows: encoding, BOM, line endings and separators."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Protocol
+
+from chequered.core.errors import ParseError
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode a text file; refuse binary data and non-UTF-8 bytes with the line where they sit."""
+    if not data.strip():
+        raise ParseError(source, 1, None, "the file is empty")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ParseError(source, data.count(b"\n", 0, nul) + 1, None, "binary data, not a text timing file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ParseError(source, line, None, "not UTF-8 or Windows-1252 text") from None
+
+
+def sniff_separator(header: str) -> str:
+    """Al Kamel publishes ``;``; some copies were re-written with ``,``; a few tools use tabs."""
+    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
+    return max(counts, key=lambda sep: counts[sep])
+
+
+class RowReader(Protocol):
+    """A ``csv.reader``: rows of fields, and the number of the line last read."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
+
+
+def rows(text: str) -> tuple[list[str], RowReader]:
+    """The header names (stripped, trailing empty name dropped) and an iterator over the data rows."""
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(first_line))
+    header = [name.strip().lstrip("\ufeff") for name in next(reader)]
+    while header and not header[-1]:
+        header.pop()
+    return header, reader

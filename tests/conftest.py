@@ -1,0 +1,39 @@
+"""Shared fixtures: the real timing files in ../shared/data, read in place and never copied.
+
+On a user's fresh clone ``../shared`` does not exist and the tests that need it skip with a notice; in CI
+(``CI`` set) it is present and they must run, so a missing directory there is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+ALKAMEL = SHARED_DATA / "timing" / "alkamel"
+IMSA = ALKAMEL / "imsa-tobi-imsa_data" / "data"
+GRCUP = ALKAMEL / "grcup-sro-america-grosz99-hackthetrack" / "data" / "race_results"
+WEC = ALKAMEL / "wec-y047aka-elm-motorsport-analysis"
+WEC_2019 = ALKAMEL / "wec-f1datajunkie-WEC"
+PENALTIES = Path(__file__).resolve().parent / "data" / "penalties"
+
+_skipped_for_data: list[str] = []
+
+
+def real_file(path: Path) -> Path:
+    """The path of a real timing file, or a skip (fresh clone) / failure (CI) when it is absent."""
+    if path.exists():
+        return path
+    if os.environ.get("CI"):
+        pytest.fail(f"real timing data missing in CI: {path}")
+    _skipped_for_data.append(str(path))
+    pytest.skip(f"real timing data not present: {path} (../shared/data is only in the team's checkout)")
+    raise AssertionError("unreachable")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _skipped_for_data:
+        terminalreporter.write_sep("!", "REAL-DATA TESTS SKIPPED: ../shared/data is absent", yellow=True)
+        terminalreporter.write_line(f"{len(_skipped_for_data)} tests need files under {SHARED_DATA}")

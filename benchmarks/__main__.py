@@ -1,0 +1,22 @@
+"""Run every benchmark module (``benchmarks/bench_*.py``), or only those named on the command line."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def main() -> None:
+    wanted = set(sys.argv[1:])
+    here = Path(__file__).parent
+    for module in sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_")):
+        if wanted and module.removeprefix("bench_") not in wanted:
+            continue
+        print(f"== {module.removeprefix('bench_')}", flush=True)
+        importlib.import_module(f"benchmarks.{module}").main()
+
+
+if __name__ == "__main__":
+    main()

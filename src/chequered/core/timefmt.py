@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_DURATION = re.compile(r"(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})(?:\.(\d{1,3}))?")
+_DURATION = re.compile(r"(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})(?:\.(\d{1,3}))?", re.ASCII)
 _PAD = (0, 100, 10, 1)
 
 

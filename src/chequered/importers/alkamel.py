@@ -115,7 +115,8 @@ def parse_results(data: bytes, source: str) -> list[OfficialResult]:
                 status=row.text("STATUS"),
                 laps=row.integer(names["LAPS"]),
                 total_time_ms=row.time(names["TOTAL_TIME"]),
-                best_lap=row.integer("FL_LAPNUM") if "FL_LAPNUM" in header else row.integer("BEST_LAP_NUM"),
+                best_lap=(row.integer("FL_LAPNUM") if "FL_LAPNUM" in header else row.integer("BEST_LAP_NUM"))
+                or None,
                 best_lap_ms=row.time("FL_TIME") if "FL_TIME" in header else row.time("BEST_LAP_TIME"),
                 entry=Entry(
                     car=key,

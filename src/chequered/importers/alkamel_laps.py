@@ -12,7 +12,7 @@ from functools import partial
 from chequered.core.errors import ParseError
 from chequered.core.model import Driver, Entry, Lap, Timing
 from chequered.importers.columns import Table, whole_number
-from chequered.importers.text import decode, rows
+from chequered.importers.text import decode, table_rows
 
 LAP_COLUMNS = ("NUMBER", "LAP_NUMBER", "LAP_TIME", "ELAPSED")
 SECTORS = ("S1", "S2", "S3")
@@ -21,13 +21,13 @@ _new_lap = partial(tuple.__new__, Lap)
 
 def parse_laps(data: bytes, source: str) -> Timing:
     """Read a lap analysis file into entries (one per car, crew from the drivers seen) and laps."""
-    header, reader = rows(decode(data, source))
+    header, data_rows = table_rows(decode(data, source))
     missing = [name for name in LAP_COLUMNS if name not in header]
     if missing:
         raise ParseError(
             source, 1, missing[0], f"header is not an Al Kamel lap analysis header (no {missing[0]})"
         )
-    table = Table(source, header, list(reader), first_line=2)
+    table = Table(source, header, data_rows, first_line=2)
     if table.count == 0:
         raise ParseError(source, 2, None, "no lap rows after the header (truncated file?)")
     numbers = table.required_text("NUMBER", "car number")

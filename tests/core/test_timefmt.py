@@ -28,7 +28,20 @@ def test_parse(text: str, ms: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["1:2x.3", "", "1:60.000", "1:75:00.000", "abc", "1.2.3", "-1.000", "1_0.000", "١.٢"]
+    "text",
+    [
+        "1:2x.3",
+        "",
+        "1:60.000",
+        "1:75:00.000",
+        "abc",
+        "1.2.3",
+        "-1.000",
+        "1_0.000",
+        "١.٢",
+        ":23.456",
+        ":01:23.456",
+    ],
 )
 def test_garbage_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="not a time"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from chequered.core.points import Award, Points, SessionType, session_order
 from chequered.core.rulebook import Rulebook
@@ -215,3 +216,42 @@ def team_standings(
             )
         )
     return rank(competitors, held_races(_select(awards, after_round, None)), rulebook)
+
+
+def points_value(value: Points) -> int | float:
+    """Points for JSON: an int when whole, else a float (exact values stay in the core)."""
+    if isinstance(value, int):
+        return value
+    return value.numerator if value.denominator == 1 else float(value)
+
+
+def _line_document(line: Line) -> dict[str, Any]:
+    return {
+        "round": line.round,
+        "session": line.session,
+        "type": line.session_type.value,
+        "number": line.number,
+        "place": line.place,
+        "status": line.status,
+        "points": points_value(line.points),
+        "pole": line.pole,
+        "fastest_lap": line.fastest_lap,
+        "dropped": line.dropped,
+    }
+
+
+def standings_document(standings: Sequence[Standing], who: str = "driver") -> dict[str, Any]:
+    """``{"standings": [{"position", "driver" or "team", "class", "points", "results", "dropped"}]}``."""
+    return {
+        "standings": [
+            {
+                "position": s.position,
+                who: s.competitor,
+                "class": s.car_class,
+                "points": points_value(s.points),
+                "results": [_line_document(line) for line in s.lines],
+                "dropped": [_line_document(line) for line in s.dropped],
+            }
+            for s in standings
+        ]
+    }

@@ -300,10 +300,16 @@ def _needs(clinch: _Clincher, future: _Future, units: Sequence[_Unit], unit: _Un
     if thresholds and all(t is not None for t in thresholds) and len(set(thresholds)) == 1:
         place = thresholds[0] or 1
         where = labels[0] if k == 1 else ("either race" if k == 2 else "any remaining race")
+        if place == 1:
+            return (f"wins the title if they win {where}",)
         return (f"wins the title if they finish {_ordinal(place)} or better in {where}",)
-    singles = [f"{_ordinal(t)} or better in {labels[i]}" for i, t in enumerate(thresholds) if t is not None]
+    singles = [
+        f"win {labels[i]}" if t == 1 else f"finish {_ordinal(t)} or better in {labels[i]}"
+        for i, t in enumerate(thresholds)
+        if t is not None
+    ]
     if singles:
-        return ("wins the title if they finish " + ", or ".join(singles),)
+        return ("wins the title if they " + ", or ".join(singles),)
     if k == 2:
         pairs = [(a, b) for a, b in product(range(1, depth[0] + 1), range(1, depth[1] + 1)) if clinch([a, b])]
         frontier = [

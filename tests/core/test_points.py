@@ -143,7 +143,8 @@ def test_tied_results_get_what_the_rules_say(tied: int, place: int, ties: str) -
 
 def test_crew_split_and_minimum_drive_time() -> None:
     rulebook = parse_rulebook(
-        '[rulebook]\nid = "s"\n[points]\nrace = [25, 18]\n[scoring]\ncrew_share = "split"\nmin_drive_minutes = 25\n',
+        '[rulebook]\nid = "s"\n[points]\nrace = [25, 18]\n'
+        '[scoring]\ncrew_share = "split"\nmin_drive_minutes = 25\n',
         "s.toml",
     )
     row = SessionResult(1, "R1", SessionType.RACE, "7", "Am", "", ("A", "B", "C"), 1, 1, Status.CLASSIFIED)

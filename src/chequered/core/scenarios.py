@@ -225,15 +225,16 @@ def title_scenarios(
     available = future.gain(top) + win_all_bonus
     nothing = [_OUT] * k
     finals_now = {id(u): future.final(u.lines, nothing, u.car, 0) for u in units}
+    ceilings = {id(u): future.final(u.lines, top, u.car, win_all_bonus) for u in units}
     contenders = []
     for unit in units:
-        best = future.final(unit.lines, top, unit.car, win_all_bonus)
+        best = ceilings[id(unit)]
         rivals = [r for r in units if r is not unit]
         can_win = all(
             _beats(
                 future,
                 best,
-                future.final(r.lines, top, r.car, win_all_bonus) if r.car == unit.car else finals_now[id(r)],
+                ceilings[id(r)] if r.car == unit.car else finals_now[id(r)],
             )
             for r in rivals
         )
@@ -250,7 +251,10 @@ def title_scenarios(
                 Contender(tuple(unit.drivers), unit.car, unit.points, best[0], False, False, needs)
             )
             continue
-        clinch = _Clincher(future, unit, rivals)
+        floor = finals_now[id(unit)][0]
+        # a rival who cannot reach the contender's present total even winning everything never matters
+        threats = [r for r in rivals if r.car == unit.car or ceilings[id(r)][0] >= floor]
+        clinch = _Clincher(future, unit, threats)
         clinched = clinch(nothing)
         needs = ("champion whatever happens",) if clinched else _needs(clinch, future, units, unit)
         contenders.append(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from chequered.core.points import Award, Points, SessionType, session_order
+from chequered.core.points import RACE_TYPES, Award, Points, SessionType, session_order
 from chequered.core.rulebook import Rulebook
 from chequered.core.rulebook_points import DroppedRules
 
@@ -103,7 +103,7 @@ def countback(lines: Iterable[Line]) -> tuple[int, ...]:
     """How many wins, seconds, thirds... in races (all results, dropped ones included)."""
     counts: dict[int, int] = defaultdict(int)
     for line in lines:
-        if line.session_type.is_race and line.place is not None:
+        if line.place is not None and line.session_type in RACE_TYPES:
             counts[line.place] += 1
     if not counts:
         return ()
@@ -112,7 +112,7 @@ def countback(lines: Iterable[Line]) -> tuple[int, ...]:
 
 def earliest_best(lines: Iterable[Line]) -> tuple[int, tuple[int, tuple[tuple[int, str], ...]]]:
     """The best race place and when it was first achieved (lower is better on both)."""
-    placed = [line for line in lines if line.session_type.is_race and line.place is not None]
+    placed = [line for line in lines if line.place is not None and line.session_type in RACE_TYPES]
     if not placed:
         return (1 << 30, (1 << 30, ()))
     best = min(line.place for line in placed if line.place is not None)
@@ -152,15 +152,15 @@ def rank(
 def _line(award: Award, points: Points) -> Line:
     r = award.result
     return Line(
-        round=r.round,
-        session=r.session,
-        session_type=r.session_type,
-        number=r.number,
-        place=award.place,
-        status=r.status.value,
-        points=points,
-        pole=award.pole,
-        fastest_lap=award.fastest_lap,
+        r.round,
+        r.session,
+        r.session_type,
+        r.number,
+        award.place,
+        r.status.value,
+        points,
+        award.pole,
+        award.fastest_lap_points > 0,
     )
 
 
@@ -206,11 +206,16 @@ def team_standings(
         cars.sort(key=lambda a: (-a.points, a.place or 1 << 30, a.result.number))
         best = cars if counted is None else cars[:counted]
         lead = best[0]
-        line = _line(lead, sum((a.points for a in best), start=0))
+        r = lead.result
         competitors[(team, group)].append(
-            replace(
-                line,
+            Line(
+                round=r.round,
+                session=r.session,
+                session_type=r.session_type,
                 number="+".join(a.result.number for a in best),
+                place=lead.place,
+                status=r.status.value,
+                points=sum((a.points for a in best), start=0),
                 pole=any(a.pole for a in best),
                 fastest_lap=any(a.fastest_lap for a in best),
             )

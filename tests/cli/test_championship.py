@@ -296,3 +296,33 @@ def test_unknown_class_and_round_are_usage_errors(season: Path) -> None:
         app, ["scenarios", "--rules", "gt4-europe-2023", "--results", str(season), "--after", "9"]
     )
     assert outcome.exit_code == 2
+
+
+@pytest.mark.realdata
+def test_minimum_driving_time_to_score_from_the_lap_files(tmp_path: Path) -> None:
+    """With a 25-minute minimum, Alexander Sims (#31, 12:00.912 at the wheel at Long Beach, see
+    tests/core/test_compliance.py) does not score Long Beach's 5th place in GTP (260); Pipo Derani does."""
+    rules = tmp_path / "imsa-min-drive.toml"
+    rules.write_text(
+        '[rulebook]\nid = "imsa-min-drive"\n[points]\nscope = "class"\n'
+        "race = [350, 320, 300, 280, 260, 250, 240, 230, 220, 210]\n[scoring]\nmin_drive_minutes = 25\n"
+    )
+    outcome = runner.invoke(
+        app,
+        [
+            "standings",
+            "--rules",
+            str(rules),
+            "--results",
+            str(real_file(LONG_BEACH)),
+            "--class",
+            "GTP",
+            "--format",
+            "json",
+        ],
+    )
+    assert outcome.exit_code == 0, outcome.output
+    table = {s["driver"]: s for s in json.loads(outcome.stdout)["standings"]}
+    assert table["Pipo Derani"]["points"] == 260
+    assert table["Alexander Sims"]["points"] == 0
+    assert table["Alexander Sims"]["results"][0]["place"] == 5

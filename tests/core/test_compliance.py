@@ -131,3 +131,30 @@ def test_synthetic_race_each_rule() -> None:
     assert [(v.rule, v.measured, v.limit) for v in winner.for_car("1")] == [
         ("minimum stop time", "50.000", "55.000")
     ]
+
+
+def test_the_packaged_season_entries_are_eligible() -> None:
+    from chequered.core.compliance import check_entries
+    from chequered.seasons import load_season
+
+    data = load_season("gt4-europe-2023")
+    rules = rulebooks.load(data.rulebook)
+    violations, notes = check_entries(data.entries, rules)
+    assert violations == ()  # the Bäckmans: Silver + Silver in the Silver Cup
+    assert any("'GT4 Scandinavia' is not one of the rulebook's classes" in n for n in notes)
+    backman = next(e for e in data.entries if e.car == "racing-one-backman")
+    mixed = Entry(
+        backman.car,
+        backman.number,
+        "Silver",
+        drivers=(backman.drivers[0], Driver("X", DriverCategory.BRONZE)),
+    )
+    (found,) = check_entries([mixed], rules)[0]
+    assert (found.rule, found.measured, found.limit) == (
+        "class eligibility",
+        "Silver + Bronze",
+        "Silver + Silver",
+    )
+    assert rules.class_rule("Pro-Am") is not None and rules.class_rule("Pro-Am").admits(  # type: ignore[union-attr]
+        (DriverCategory.SILVER, DriverCategory.BRONZE)
+    )

@@ -108,8 +108,8 @@ def _lap(
 
 
 def test_synthetic_race_each_rule() -> None:
-    """Ten one-minute laps... a 10-lap race where #1 stops at minute 5 (window 4-6) for 50 s and changes
-    driver, #2 never changes driver, #3 retires at minute 3 without stopping."""
+    """A 10-lap race of one-minute laps: #1 stops at minute 5 (window 4-6) for 50 s and changes driver,
+    #2 never changes driver, #3 retires at minute 3 without stopping."""
     rules = parse_rulebook(
         '[rulebook]\nid = "t"\n[pit]\nmandatory_stops = 1\ndriver_change = true\nwindow_open_min = 4\n'
         "window_close_min = 6\nmin_stop_s = 45\nsuccess_penalty_s = [10]\neach_driver_must_drive = true\n",

@@ -198,3 +198,18 @@ def test_dropped_scores_count_missed_races_first() -> None:
     # B: 18 (round 1), 25 (round 2, alone in class), 25 (round 3): the 18 is dropped
     assert table["B"].points == 50
     assert [(line.round, line.points) for line in table["B"].dropped] == [(1, 18)]
+
+
+def test_sprint_scale_and_overall_qualifying() -> None:
+    rulebook = parse_rulebook(
+        '[rulebook]\nid = "s"\n[points]\nscope = "class"\nrace = [25, 18]\nsprint = [8, 6]\n'
+        'qualifying = [3, 2, 1]\nqualifying_scope = "overall"\n',
+        "s.toml",
+    )
+    silver = SessionResult(1, "S", SessionType.SPRINT, "1", "Silver", "", ("A",), 2, 1, Status.CLASSIFIED)
+    am = replace(silver, number="2", car_class="Am", drivers=("B",), position=1, class_position=1)
+    sprint = {a.result.number: a.points for a in award_session([silver, am], rulebook)}
+    assert sprint == {"1": 8, "2": 8}  # class scope: both win their class
+    quali = [replace(r, session="Q", session_type=SessionType.QUALIFYING) for r in (silver, am)]
+    points = {a.result.number: (a.points, a.pole) for a in award_session(quali, rulebook)}
+    assert points == {"2": (3, True), "1": (2, False)}  # overall: the Am car was fastest

@@ -184,7 +184,9 @@ def driver_standings(
         if not award.result.scores:
             continue
         group = award.result.car_class if per_class else ""
-        for driver, points in award.driver_points:
+        # a crew nobody named (an anonymised results file) stands under its car number
+        shares = award.driver_points or ((f"#{award.result.number}", award.points),)
+        for driver, points in shares:
             competitors[(driver, group)].append(_line(award, points))
     return rank(competitors, held_races(_select(awards, after_round, None)), rulebook)
 

@@ -123,7 +123,7 @@ def test_standings_table_and_csv(season: Path) -> None:
 def test_standings_from_a_season_directory_of_al_kamel_files() -> None:
     """The three IMSA races (Long Beach 2023, Watkins Glen 2023, Sebring 2024) scored per class. GTP:
     #6 Tandy / Jaminet won Long Beach and Watkins Glen (350 + 350) and were 9th at Sebring (220): 920,
-    level with #7 Yelloly / De Phillippi (320 + 320 + 280) and ahead on countback (two wins to none)."""
+    level with #25 Yelloly / De Phillippi (320 + 320 + 280) and ahead on countback (two wins to none)."""
     directory = real_file(IMSA)
     outcome = runner.invoke(
         app,
@@ -149,6 +149,15 @@ def test_standings_from_a_season_directory_of_al_kamel_files() -> None:
         (3, "Nick Yelloly", 920),
     ]
     assert [r["place"] for r in table[0]["results"]] == [1, 1, 9]
+    outcome = runner.invoke(
+        app,
+        ["scenarios", "--rules", "imsa-2023", "--results", str(directory), "--after", "3", "--class", "GTP"],
+    )
+    assert "GTP after round 3: Mathieu Jaminet / Nick Tandy cannot be caught" in outcome.stdout
+    assert (
+        "(#25) 920 pts, max 920: out of contention; can no longer win: level on points at best"
+        in outcome.stdout
+    )
     for car_class in ("GTD", "GTDPRO", "LMP2", "LMP3"):
         outcome = runner.invoke(
             app, ["standings", "--rules", "imsa-2023", "--results", str(directory), "--class", car_class]

@@ -246,7 +246,10 @@ def title_scenarios(
                 needs = (f"can no longer win: crew-mate {names} scores the same and is ahead",)
             else:
                 gap = max(finals_now[id(r)][0] for r in rivals) - best[0]
-                needs = (f"can no longer win: {_fmt(max(gap, 0))} short at best",)
+                if gap > 0:
+                    needs = (f"can no longer win: {_fmt(gap)} short at best",)
+                else:
+                    needs = ("can no longer win: level on points at best and behind on the tie-break",)
             contenders.append(
                 Contender(tuple(unit.drivers), unit.car, unit.points, best[0], False, False, needs)
             )

@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from chequered.core.points import RACE_TYPES, Award, Points, SessionType, session_order
 from chequered.core.rulebook import Rulebook
 from chequered.core.rulebook_points import DroppedRules
 
+_QUALIFYING = SessionType.QUALIFYING
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One competitor's result in one session, as shown in the per-round breakdown."""
+
+class Line(NamedTuple):
+    """One competitor's result in one session, as shown in the per-round breakdown.
+
+    A named tuple rather than a frozen dataclass: a season has tens of thousands of them and a tuple is
+    several times cheaper to build."""
 
     round: int
     session: str
@@ -68,7 +72,7 @@ def _drop_worst(lines: list[Line], held: int, best: int) -> int:
     missed = max(0, held - len(lines))
     worst = sorted(range(len(lines)), key=lambda i: (lines[i].points, -i))
     for index in worst[: max(0, to_drop - missed)]:
-        lines[index] = replace(lines[index], dropped=True)
+        lines[index] = lines[index]._replace(dropped=True)
     return to_drop
 
 
@@ -134,11 +138,21 @@ def tie_key(lines: Sequence[Line], order: Sequence[str]) -> tuple[object, ...]:
 def rank(
     competitors: dict[tuple[str, str], list[Line]], held: Sequence[tuple[int, str]], rulebook: Rulebook
 ) -> tuple[Standing, ...]:
-    rows = []
+    rows: list[tuple[Points, tuple[object, ...], str, str, list[Line]]] = []
+    level: dict[Points, int] = defaultdict(int)
     for (name, car_class), lines in competitors.items():
-        lines.sort(key=lambda line: (line.order, line.number))
+        lines.sort(key=lambda line: (line.round, session_order(line.session), line.number))
         marked = apply_drops(lines, held, rulebook.dropped)
-        rows.append((-total(marked), tie_key(marked, rulebook.tie_break), name, car_class, marked))
+        points = total(marked)
+        level[points] += 1
+        rows.append((-points, (), name, car_class, marked))
+    # tie-breaks are worked out only where they decide something: competitors level on points
+    rows = [
+        (negative, tie_key(marked, rulebook.tie_break), name, car_class, marked)
+        if level[-negative] > 1
+        else (negative, key, name, car_class, marked)
+        for negative, key, name, car_class, marked in rows
+    ]
     rows.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
     standings: list[Standing] = []
     for i, (negative, key, name, car_class, marked) in enumerate(rows):
@@ -216,7 +230,7 @@ def team_standings(
                 session_type=r.session_type,
                 number="+".join(a.result.number for a in best),
                 place=lead.place,
-                status=r.status.value,
+                status=r.status,
                 points=sum((a.points for a in best), start=0),
                 pole=any(a.pole for a in best),
                 fastest_lap=any(a.fastest_lap for a in best),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 
 from chequered.core.model import Status
 from chequered.core.rulebook import Rulebook
@@ -65,8 +66,7 @@ class SessionResult:
     drive_ms: Mapping[str, int] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Award:
+class Award(NamedTuple):
     """What one result is worth: ``place`` is the scoring place within the scope group (after places
     of non-scoring cars were passed down or withheld), None when the car did not score a place."""
 

@@ -335,3 +335,25 @@ def test_minimum_driving_time_to_score_from_the_lap_files(tmp_path: Path) -> Non
     assert table["Pipo Derani"]["points"] == 260
     assert table["Alexander Sims"]["points"] == 0
     assert table["Alexander Sims"]["results"][0]["place"] == 5
+
+
+@pytest.mark.realdata
+def test_check_with_the_previous_race_for_success_penalties(tmp_path: Path) -> None:
+    """#31 was 5th in GTP at Long Beach; with 10 s for a 5th place the 60 s minimum becomes 70 s and its
+    1:08.045 stop is short. Without the previous race it is long enough."""
+    laps = real_file(LONG_BEACH / "202304151405-race-laps.csv")
+    results = LONG_BEACH / "202304151405-race-results.csv"
+    rules = tmp_path / "success.toml"
+    rules.write_text(
+        '[rulebook]\nid = "success"\n[pit]\nmin_stop_s = 60\nsuccess_penalty_s = [1, 2, 3, 4, 10]\n'
+    )
+    plain = runner.invoke(app, ["check", str(laps), "--rules", str(rules), "--results", str(results)])
+    assert "#31 " not in plain.stdout
+    heavy = runner.invoke(
+        app,
+        ["check", str(laps), "--rules", str(rules), "--results", str(results), "--previous", str(results)],
+    )
+    assert (
+        "#31 minimum stop time: stop 1 (in-lap 6) took 1:08.045 pit entry to exit, minimum 1:10.000 "
+        "incl. success penalty for P5" in heavy.stdout
+    )

@@ -253,7 +253,7 @@ def _line_document(line: Line) -> dict[str, Any]:
         "type": line.session_type.value,
         "number": line.number,
         "place": line.place,
-        "status": line.status,
+        "status": str(line.status),
         "points": points_value(line.points),
         "pole": line.pole,
         "fastest_lap": line.fastest_lap,

@@ -23,7 +23,6 @@ from sqlalchemy.engine import Connection, Engine
 from chequered.store.errors import StoreError
 
 DEFAULT_FILE = "chequered.sqlite"
-ENV_URL = "CHEQUERED_DATABASE_URL"
 _MIGRATION_LOCK = 0x63686571  # "cheq": the PostgreSQL advisory lock key held while migrating
 
 

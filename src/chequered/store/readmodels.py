@@ -42,6 +42,7 @@ class SessionState:
     decisions: tuple[Decision, ...]
     publications: tuple[PublishedResults, ...]
     classification: Classification
+    entered: frozenset[str]  # every car entered, whether or not it ran
 
     def stints(self) -> dict[str, CarStints]:
         return stints_by_car(self.laps)
@@ -70,7 +71,16 @@ def fold(
     listed = tuple(e for e in entries.values() if e.car in cars or not laps)
     classification = classify(info.session, listed, laps, decisions, rulebook)
     seq = events[-1].seq if events else 0
-    return SessionState(info, seq, listed, tuple(laps), tuple(decisions), tuple(publications), classification)
+    return SessionState(
+        info,
+        seq,
+        listed,
+        tuple(laps),
+        tuple(decisions),
+        tuple(publications),
+        classification,
+        frozenset(entries),
+    )
 
 
 class Cache:

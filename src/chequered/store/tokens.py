@@ -69,7 +69,7 @@ def create_token(database: Database, clock: Clock, role: Role, label: str = "") 
 
 def verify_token(database: Database, token: str) -> TokenInfo | None:
     """The token's record when ``token`` is one we issued (revoked or not), else None."""
-    parts = token.split("_")
+    parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != PREFIX or len(parts[1]) != 16:
         return None
     info = _lookup(database, parts[1])

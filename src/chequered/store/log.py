@@ -25,6 +25,7 @@ from chequered.store.errors import NotFoundError
 
 Clock = Callable[[], datetime]
 _CHUNK = 500  # identities looked up per query (well under SQLite's bound-parameter limit)
+_BIG_BATCH = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +92,9 @@ def append(
         if not database.is_sqlite:
             # One writer per session on PostgreSQL too, so the check below cannot race another writer.
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(zlib.crc32(session_id.encode()))))
-        ids = list(rows)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            stored = conn.execute(
-                sa.select(table.c.event_id).where(
-                    table.c.session_id == session_id, table.c.event_id.in_(chunk)
-                )
-            )
-            for (event_id,) in stored:
-                del rows[event_id]
-                duplicates += 1
+        for event_id in _already_stored(conn, session_id, list(rows)):
+            del rows[event_id]
+            duplicates += 1
         if rows:
             now = to_db_time(database, clock())
             values = [{**row, "actor": actor, "recorded_at": now} for row in rows.values()]
@@ -109,6 +102,23 @@ def append(
             conn.execute(insert.on_conflict_do_nothing(index_elements=["session_id", "event_id"]), values)
         last = head_in(conn, session_id)
     return AppendResult(appended=len(rows), duplicates=duplicates, last_seq=last)
+
+
+def _already_stored(conn: Connection, session_id: str, ids: list[str]) -> list[str]:
+    """Which of ``ids`` the session holds. A big batch (a re-imported file) reads the session's identities
+    in one pass: many IN-list probes can be planned badly by PostgreSQL on freshly grown tables."""
+    table = schema.event
+    if len(ids) > _BIG_BATCH:
+        wanted = set(ids)
+        query = sa.select(table.c.event_id).where(table.c.session_id == session_id)
+        return [event_id for (event_id,) in conn.execute(query) if event_id in wanted]
+    found: list[str] = []
+    for start in range(0, len(ids), _CHUNK):
+        query = sa.select(table.c.event_id).where(
+            table.c.session_id == session_id, table.c.event_id.in_(ids[start : start + _CHUNK])
+        )
+        found.extend(event_id for (event_id,) in conn.execute(query))
+    return found
 
 
 def head_in(conn: Connection, session_id: str, as_of: int | None = None) -> int:

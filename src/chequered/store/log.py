@@ -129,6 +129,17 @@ def head_in(conn: Connection, session_id: str, as_of: int | None = None) -> int:
     return int(conn.execute(query).scalar() or 0)
 
 
+def heads(database: Database, session_ids: Sequence[str]) -> dict[str, int]:
+    table = schema.event
+    query = (
+        sa.select(table.c.session_id, sa.func.max(table.c.seq))
+        .where(table.c.session_id.in_(list(session_ids)))
+        .group_by(table.c.session_id)
+    )
+    with database.read() as conn:
+        return {session_id: int(seq) for session_id, seq in conn.execute(query)}
+
+
 def seq_at_time(conn: Connection, database: Database, session_id: str, when: datetime) -> int:
     """The seq of the session's last event recorded at or before ``when``."""
     table = schema.event

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from chequered.store import schema
@@ -26,6 +26,11 @@ from chequered.store.errors import NotFoundError
 Clock = Callable[[], datetime]
 _CHUNK = 500  # identities looked up per query (well under SQLite's bound-parameter limit)
 _BIG_BATCH = 2_000
+_SQLITE_INSERT = (
+    "INSERT INTO event (session_id, event_id, kind, payload, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (session_id, event_id) DO NOTHING"
+)
+_PG_ROWS = 1_000  # rows per multi-row INSERT (6 parameters each, under PostgreSQL's 65,535)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +102,26 @@ def append(
             duplicates += 1
         if rows:
             now = to_db_time(database, clock())
-            values = [{**row, "actor": actor, "recorded_at": now} for row in rows.values()]
-            insert = (sqlite.insert if database.is_sqlite else postgresql.insert)(table)
-            conn.execute(insert.on_conflict_do_nothing(index_elements=["session_id", "event_id"]), values)
+            keys = ["session_id", "event_id"]
+            if database.is_sqlite:
+                # The DBAPI directly: SQLAlchemy's per-row parameter processing would cost more than the
+                # insert itself. The timestamp is written in the format SQLAlchemy's DateTime reads back.
+                stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+                conn.exec_driver_sql(
+                    _SQLITE_INSERT,
+                    [
+                        (session_id, r["event_id"], r["kind"], r["payload"], actor, stamp)
+                        for r in rows.values()
+                    ],
+                )
+            else:
+                values = [{**row, "actor": actor, "recorded_at": now} for row in rows.values()]
+                # Multi-row VALUES: one round trip per _PG_ROWS rows rather than one per row.
+                for start in range(0, len(values), _PG_ROWS):
+                    rows_ = values[start : start + _PG_ROWS]
+                    conn.execute(
+                        postgresql.insert(table).values(rows_).on_conflict_do_nothing(index_elements=keys)
+                    )
         last = head_in(conn, session_id)
     return AppendResult(appended=len(rows), duplicates=duplicates, last_seq=last)
 

@@ -30,7 +30,6 @@ _SQLITE_INSERT = (
     "INSERT INTO event (session_id, event_id, kind, payload, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (session_id, event_id) DO NOTHING"
 )
-_PG_ROWS = 1_000  # rows per multi-row INSERT (6 parameters each, under PostgreSQL's 65,535)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +115,7 @@ def append(
                 )
             else:
                 values = [{**row, "actor": actor, "recorded_at": now} for row in rows.values()]
-                # Multi-row VALUES: one round trip per _PG_ROWS rows rather than one per row.
-                for start in range(0, len(values), _PG_ROWS):
-                    rows_ = values[start : start + _PG_ROWS]
-                    conn.execute(
-                        postgresql.insert(table).values(rows_).on_conflict_do_nothing(index_elements=keys)
-                    )
+                conn.execute(postgresql.insert(table).on_conflict_do_nothing(index_elements=keys), values)
         last = head_in(conn, session_id)
     return AppendResult(appended=len(rows), duplicates=duplicates, last_seq=last)
 

@@ -28,7 +28,8 @@ from chequered.importers.results_csv import read_results_csv
 def load_results(path: Path, rulebook: Rulebook) -> list[SessionResult]:
     """RESULTS.csv, or a season directory of Al Kamel results files."""
     if path.is_dir():
-        return read_season_dir(path, fastest_scope=rulebook.points.scope)
+        needs_drive_times = rulebook.scoring.min_drive_minutes is not None
+        return read_season_dir(path, fastest_scope=rulebook.points.scope, drive_times=needs_drive_times)
     return read_results_csv(path)
 
 
@@ -102,7 +103,7 @@ def standings_command(
             )
         return
     table = Table(title=f"{rulebook.name}: {who}s" + (f", {car_class}" if car_class else ""))
-    for column in ("pos", who, "class", "points", *[f"R{r}" for r in rounds]):
+    for column in ("pos", who, "class", "points", *[f"round {r}" for r in rounds]):
         table.add_column(column, justify="right" if column in ("pos", "points") else "left")
     for s in standings:
         table.add_row(

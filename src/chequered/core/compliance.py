@@ -207,6 +207,17 @@ def _check_class(entry: Entry, rulebook: Rulebook, notes: list[str]) -> list[Vio
     ]
 
 
+def check_entries(
+    entries: Iterable[Entry], rulebook: Rulebook
+) -> tuple[tuple[Violation, ...], tuple[str, ...]]:
+    """Class eligibility of an entry list (a season's, before any lap is run): findings and notes."""
+    violations: list[Violation] = []
+    notes: list[str] = []
+    for entry in entries:
+        violations.extend(_check_class(entry, rulebook, notes))
+    return tuple(violations), tuple(notes)
+
+
 def check_race(
     session: Session,
     entries: Sequence[Entry],

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
+from typing import NamedTuple
 
 from chequered.core.model import Status
 from chequered.core.rulebook import Rulebook
@@ -30,7 +32,12 @@ class SessionType(StrEnum):
 
     @property
     def is_race(self) -> bool:
-        return self is not SessionType.QUALIFYING
+        return self in RACE_TYPES
+
+
+_CLASSIFIED = Status.CLASSIFIED
+RACE_TYPES = frozenset({SessionType.RACE, SessionType.SPRINT})
+_QUALIFYING = SessionType.QUALIFYING
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +66,7 @@ class SessionResult:
     drive_ms: Mapping[str, int] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Award:
+class Award(NamedTuple):
     """What one result is worth: ``place`` is the scoring place within the scope group (after places
     of non-scoring cars were passed down or withheld), None when the car did not score a place."""
 
@@ -76,7 +82,7 @@ class Award:
 
     @property
     def pole(self) -> bool:
-        return self.result.session_type is SessionType.QUALIFYING and self.place == 1
+        return self.place == 1 and self.result.session_type is _QUALIFYING
 
     @property
     def fastest_lap(self) -> bool:
@@ -91,21 +97,22 @@ def exact(value: Fraction) -> Points:
 _NATURAL = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=4096)
 def session_order(name: str) -> tuple[tuple[int, str], ...]:
     """Sessions of a round in natural order: Q1 < Q2 < R1 < R2 < R10."""
     return tuple((int(part), "") if part.isdigit() else (0, part) for part in _NATURAL.split(name) if part)
 
 
 def scope_group(result: SessionResult, rules: PointsRules) -> str:
-    scope = rules.qualifying_scope if result.session_type is SessionType.QUALIFYING else rules.scope
+    scope = rules.qualifying_scope if result.session_type is _QUALIFYING else rules.scope
     return result.car_class if scope == "class" else ""
 
 
 def _rank(result: SessionResult, rules: PointsRules) -> int | None:
     """The position that counts for points, or None when the car has no scoring position."""
-    if result.status is not Status.CLASSIFIED:
+    if result.status is not _CLASSIFIED:
         return None
-    scope = rules.qualifying_scope if result.session_type is SessionType.QUALIFYING else rules.scope
+    scope = rules.qualifying_scope if result.session_type is _QUALIFYING else rules.scope
     if scope == "class" and result.class_position is not None:
         return result.class_position
     return result.position
@@ -139,6 +146,7 @@ def award_session(results: Sequence[SessionResult], rulebook: Rulebook) -> list[
     awards = [_award(r, None, 0, 0, rulebook) for r in unranked]
     passed_down = rulebook.non_scoring.places == "passed_down"
     share = rules.ties == "share"
+    factors: dict[tuple[int, str, Fraction | None], Fraction] = {}
     for group in groups.values():
         group.sort(key=lambda item: item[0])
         counting = [item for item in group if item[1].scores] if passed_down else group
@@ -156,10 +164,13 @@ def award_session(results: Sequence[SessionResult], rulebook: Rulebook) -> list[
             scale = scales[result.session_type]
             points = _place_points(scale, place, tied[rank], share)
             fastest: Points = 0
-            if result.session_type.is_race:
-                factor = rules.factor(result.round, result.session) * rules.distance_factor(
-                    result.distance_fraction
-                )
+            if result.session_type in RACE_TYPES:
+                key = (result.round, result.session, result.distance_fraction)
+                factor = factors.get(key)
+                if factor is None:
+                    factor = factors[key] = rules.factor(
+                        result.round, result.session
+                    ) * rules.distance_factor(result.distance_fraction)
                 if factor != 1:
                     points = exact(points * factor)
                 within = rules.fastest_lap_within
@@ -175,7 +186,7 @@ def _award(
     total = points + fastest
     minimum = rulebook.scoring.min_drive_minutes
     drivers = result.drivers
-    if minimum is not None and result.drive_ms is not None and result.session_type.is_race:
+    if minimum is not None and result.drive_ms is not None and result.session_type in RACE_TYPES:
         drive = result.drive_ms
         eligible = tuple(d for d in drivers if drive.get(d, 0) >= minimum * 60_000)
     else:

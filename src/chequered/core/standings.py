@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from chequered.core.points import Award, Points, SessionType, session_order
+from chequered.core.points import RACE_TYPES, Award, Points, SessionType, session_order
 from chequered.core.rulebook import Rulebook
 from chequered.core.rulebook_points import DroppedRules
 
+_QUALIFYING = SessionType.QUALIFYING
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One competitor's result in one session, as shown in the per-round breakdown."""
+
+class Line(NamedTuple):
+    """One competitor's result in one session, as shown in the per-round breakdown.
+
+    A named tuple rather than a frozen dataclass: a season has tens of thousands of them and a tuple is
+    several times cheaper to build."""
 
     round: int
     session: str
@@ -68,7 +72,7 @@ def _drop_worst(lines: list[Line], held: int, best: int) -> int:
     missed = max(0, held - len(lines))
     worst = sorted(range(len(lines)), key=lambda i: (lines[i].points, -i))
     for index in worst[: max(0, to_drop - missed)]:
-        lines[index] = replace(lines[index], dropped=True)
+        lines[index] = lines[index]._replace(dropped=True)
     return to_drop
 
 
@@ -103,7 +107,7 @@ def countback(lines: Iterable[Line]) -> tuple[int, ...]:
     """How many wins, seconds, thirds... in races (all results, dropped ones included)."""
     counts: dict[int, int] = defaultdict(int)
     for line in lines:
-        if line.session_type.is_race and line.place is not None:
+        if line.place is not None and line.session_type in RACE_TYPES:
             counts[line.place] += 1
     if not counts:
         return ()
@@ -112,7 +116,7 @@ def countback(lines: Iterable[Line]) -> tuple[int, ...]:
 
 def earliest_best(lines: Iterable[Line]) -> tuple[int, tuple[int, tuple[tuple[int, str], ...]]]:
     """The best race place and when it was first achieved (lower is better on both)."""
-    placed = [line for line in lines if line.session_type.is_race and line.place is not None]
+    placed = [line for line in lines if line.place is not None and line.session_type in RACE_TYPES]
     if not placed:
         return (1 << 30, (1 << 30, ()))
     best = min(line.place for line in placed if line.place is not None)
@@ -134,11 +138,21 @@ def tie_key(lines: Sequence[Line], order: Sequence[str]) -> tuple[object, ...]:
 def rank(
     competitors: dict[tuple[str, str], list[Line]], held: Sequence[tuple[int, str]], rulebook: Rulebook
 ) -> tuple[Standing, ...]:
-    rows = []
+    rows: list[tuple[Points, tuple[object, ...], str, str, list[Line]]] = []
+    level: dict[Points, int] = defaultdict(int)
     for (name, car_class), lines in competitors.items():
-        lines.sort(key=lambda line: (line.order, line.number))
+        lines.sort(key=lambda line: (line.round, session_order(line.session), line.number))
         marked = apply_drops(lines, held, rulebook.dropped)
-        rows.append((-total(marked), tie_key(marked, rulebook.tie_break), name, car_class, marked))
+        points = total(marked)
+        level[points] += 1
+        rows.append((-points, (), name, car_class, marked))
+    # tie-breaks are worked out only where they decide something: competitors level on points
+    rows = [
+        (negative, tie_key(marked, rulebook.tie_break), name, car_class, marked)
+        if level[-negative] > 1
+        else (negative, key, name, car_class, marked)
+        for negative, key, name, car_class, marked in rows
+    ]
     rows.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
     standings: list[Standing] = []
     for i, (negative, key, name, car_class, marked) in enumerate(rows):
@@ -152,15 +166,15 @@ def rank(
 def _line(award: Award, points: Points) -> Line:
     r = award.result
     return Line(
-        round=r.round,
-        session=r.session,
-        session_type=r.session_type,
-        number=r.number,
-        place=award.place,
-        status=r.status.value,
-        points=points,
-        pole=award.pole,
-        fastest_lap=award.fastest_lap,
+        r.round,
+        r.session,
+        r.session_type,
+        r.number,
+        award.place,
+        r.status.value,
+        points,
+        award.pole,
+        award.fastest_lap_points > 0,
     )
 
 
@@ -184,7 +198,9 @@ def driver_standings(
         if not award.result.scores:
             continue
         group = award.result.car_class if per_class else ""
-        for driver, points in award.driver_points:
+        # a crew nobody named (an anonymised results file) stands under its car number
+        shares = award.driver_points or ((f"#{award.result.number}", award.points),)
+        for driver, points in shares:
             competitors[(driver, group)].append(_line(award, points))
     return rank(competitors, held_races(_select(awards, after_round, None)), rulebook)
 
@@ -206,11 +222,16 @@ def team_standings(
         cars.sort(key=lambda a: (-a.points, a.place or 1 << 30, a.result.number))
         best = cars if counted is None else cars[:counted]
         lead = best[0]
-        line = _line(lead, sum((a.points for a in best), start=0))
+        r = lead.result
         competitors[(team, group)].append(
-            replace(
-                line,
+            Line(
+                round=r.round,
+                session=r.session,
+                session_type=r.session_type,
                 number="+".join(a.result.number for a in best),
+                place=lead.place,
+                status=r.status,
+                points=sum((a.points for a in best), start=0),
                 pole=any(a.pole for a in best),
                 fastest_lap=any(a.fastest_lap for a in best),
             )
@@ -232,7 +253,7 @@ def _line_document(line: Line) -> dict[str, Any]:
         "type": line.session_type.value,
         "number": line.number,
         "place": line.place,
-        "status": line.status,
+        "status": str(line.status),
         "points": points_value(line.points),
         "pole": line.pole,
         "fastest_lap": line.fastest_lap,

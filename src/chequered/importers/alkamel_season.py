@@ -4,7 +4,9 @@ Each sub-directory holding results files is one round, in path order (``2023/08-
 ``2023/12-watkins-glen``); each results file in it is one session, qualifying when its name says so,
 else a race, named ``Q1``, ``Q2``... and ``R1``, ``R2``... in file order. Lap files are left alone.
 Class positions come from the overall order within each class; the fastest lap of each points group
-(class or overall) is the car with the best lap time in it.
+(class or overall) is the car with the best lap time in it. With ``drive_times``, each results file's
+lap file (the same name with ``laps`` for ``results``) gives every driver's time at the wheel, for the
+rulebook's minimum driving time to score.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from chequered.core.errors import ParseError
 from chequered.core.model import Status
 from chequered.core.points import SessionResult, SessionType
+from chequered.core.stints import stints_by_car
 from chequered.importers import alkamel
 from chequered.importers.results_csv import fill_class_positions
 
@@ -54,7 +57,9 @@ def _session_type(path: Path) -> SessionType:
     return SessionType.QUALIFYING if "qualif" in path.name.lower() else SessionType.RACE
 
 
-def read_season_dir(directory: Path, fastest_scope: str = "class") -> list[SessionResult]:
+def read_season_dir(
+    directory: Path, fastest_scope: str = "class", drive_times: bool = False
+) -> list[SessionResult]:
     """Every results file under ``directory`` as session results; ``ParseError`` names file and car."""
     files = results_files(directory)
     if not files:
@@ -68,8 +73,30 @@ def read_season_dir(directory: Path, fastest_scope: str = "class") -> list[Sessi
         counters[(round_, session_type)] += 1
         prefix = "Q" if session_type is SessionType.QUALIFYING else "R"
         session = f"{prefix}{counters[(round_, session_type)]}"
-        results.extend(_session(path, round_, session, session_type, fastest_scope))
+        rows = _session(path, round_, session, session_type, fastest_scope)
+        laps_file = path.with_name(path.name.replace("results", "laps"))
+        if drive_times and laps_file != path and laps_file.exists():
+            rows = _with_drive_times(rows, path, laps_file)
+        results.extend(rows)
     return fill_class_positions(results)
+
+
+def _with_drive_times(rows: list[SessionResult], results_file: Path, laps_file: Path) -> list[SessionResult]:
+    """Each driver's driving time from the lap file, by crew slot, named from the official crew."""
+    official = alkamel.read_results(results_file)
+    timing, mapping = alkamel.merge_entries(alkamel.read_laps(laps_file), official)
+    stints = stints_by_car(timing.laps)
+    entries = {e.car: e for e in timing.entries}
+    drive: dict[str, dict[str, int]] = {}
+    for o in official:
+        car = mapping[o.entry.car]
+        totals: dict[str, int] = {}
+        for stint in stints[car].stints if car in stints else ():
+            crew = entries[car].drivers
+            name = crew[stint.driver - 1].name if 1 <= stint.driver <= len(crew) else stint.driver_name
+            totals[name] = totals.get(name, 0) + stint.driving_ms
+        drive[o.number] = totals
+    return [replace(r, drive_ms=drive.get(r.number, {})) for r in rows]
 
 
 def _session(

@@ -62,8 +62,8 @@ def _postgres_url() -> Iterator[str | None]:
             admin.execute(f'DROP SCHEMA "{name}" CASCADE')
 
 
-def _append_rate(make_url: Callable[[int], str], events: list[object]) -> float:
-    """Events/s appending a whole session in batches of BATCH, into a fresh database each run."""
+def _append_rate(make_url: Callable[[int], str], events: list[object], batch: int = BATCH) -> float:
+    """Events/s appending a whole session in batches, into a fresh database each run."""
     from chequered.core.model import Session, SessionKind
 
     rates = []
@@ -71,8 +71,8 @@ def _append_rate(make_url: Callable[[int], str], events: list[object]) -> float:
         store = _open(make_url(run))
         store.create_session(Session(f"s{run}", "Sebring", SessionKind.RACE))
         start = time.perf_counter()
-        for i in range(0, len(events), BATCH):
-            store.append(f"s{run}", events[i : i + BATCH], "bench")  # type: ignore[arg-type]
+        for i in range(0, len(events), batch):
+            store.append(f"s{run}", events[i : i + batch], "bench")  # type: ignore[arg-type]
         rates.append(len(events) / (time.perf_counter() - start))
         store.close()
     return max(rates)
@@ -143,10 +143,14 @@ def main() -> None:
     from chequered.store.imports import timing_events
 
     events = timing_events(alkamel.read_laps(SEBRING))
+    load = os.getloadavg()[0]
+    print(f"  (machine load average {load:.1f} on {os.cpu_count()} cores: figures fall as it rises)")
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         rate = _append_rate(lambda run: f"sqlite:///{directory / f'append{run}.sqlite'}", events)
         figure(f"append, SQLite, batches of {BATCH} ({len(events):,} events)", rate, "events/s", ">= 20,000")
+        rate = _append_rate(lambda run: f"sqlite:///{directory / f'big{run}.sqlite'}", events, 10 * BATCH)
+        figure(f"append, SQLite, batches of {10 * BATCH}", rate, "events/s", ">= 20,000")
         with _postgres_url() as pg:
             if pg is not None:
                 rate = _append_rate(lambda run: pg, events)

@@ -172,11 +172,15 @@ def main() -> None:
         warm = _open(f"sqlite:///{db}")
 
         def cached() -> None:
-            seq = warm.position("sebring-2024")
+            seq = warm.latest("sebring-2024")
             warm.document(("c", seq), lambda: b"")
 
         warm.state("sebring-2024", warm.position("sebring-2024"))
-        figure("classification read, 12 h race, cached", best_of(200, cached) * 1_000_000, "µs")
+        figure(
+            "classification read, 12 h race, cached (head + cache lookup)",
+            best_of(200, cached) * 1_000_000,
+            "µs",
+        )
         warm.close()
 
         port = _free_port()

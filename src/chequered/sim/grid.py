@@ -27,9 +27,9 @@ GRID_SIZES = {1: 53, 2: 57, 3: 55, 4: 48, 5: 50, 6: 43}
 # docs/simulator-realism.md.
 PACE = {
     DriverCategory.PLATINUM: (-0.004, 0.002, 0.0030),
-    DriverCategory.GOLD: (0.000, 0.003, 0.0035),
-    DriverCategory.SILVER: (0.006, 0.004, 0.0045),
-    DriverCategory.BRONZE: (0.024, 0.009, 0.0075),
+    DriverCategory.GOLD: (0.000, 0.0025, 0.0035),
+    DriverCategory.SILVER: (0.006, 0.003, 0.0045),
+    DriverCategory.BRONZE: (0.024, 0.0065, 0.0075),
 }
 MISTAKE_RATE = {
     DriverCategory.PLATINUM: 0.02,

@@ -29,7 +29,7 @@ CLOSE_MS = 1_000  # within this at the line a car runs in the wake of the one ah
 MIN_GAP_MS = 250
 FUEL_SHARE = 0.006  # a full tank costs this share of lap time; it burns off over the stint
 ENDURANCE_STINT_MS = 62 * 60_000
-MECHANICAL_PER_HOUR = 0.03
+MECHANICAL_PER_HOUR = 0.05
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from chequered.cli.app import app
+from chequered.core.errors import ChequeredError
 from chequered.importers.alkamel_writer import analysis_csv, classification_csv, decisions_csv
 from chequered.seasons import list_seasons, load_season
 from chequered.sim.rmonitor import parse_address, serve_session
@@ -87,6 +88,12 @@ def weekend_command(
             "which this build does not have yet",
             param_hint="--live",
         )
+    address = None
+    if rmonitor is not None:
+        try:
+            address = parse_address(rmonitor)
+        except ChequeredError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--rmonitor") from None
     if out is None and rmonitor is None:
         raise typer.BadParameter("say where the weekend goes: --out DIR and/or --rmonitor HOST:PORT")
     weekend = simulate_weekend(data, round_, seed)
@@ -96,8 +103,8 @@ def weekend_command(
             f"{weekend.event.name}: {len(weekend.sessions)} sessions, {len(weekend.cars)} cars, "
             f"{len(written)} files under {out}"
         )
-    if rmonitor is not None:
-        host, port = parse_address(rmonitor)
+    if address is not None:
+        host, port = address
         chosen = _session(weekend, session)
         print(f"serving {chosen.session.name} as RMonitor on {host}:{port} at {speed:g}x")
         asyncio.run(serve_session(chosen, weekend.track, host, port, speed))

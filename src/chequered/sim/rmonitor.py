@@ -130,6 +130,8 @@ async def stream(
                 writer.write("".join(batch).encode("ascii", "replace"))
                 batch = []
                 await writer.drain()
+                if writer.is_closing():
+                    return  # the client hung up
             await sleep((record.at_ms - now) / 1000 / speed)
             now = record.at_ms
         batch.append(f"{record.line}\r\n")
@@ -154,11 +156,18 @@ async def start_feed_server(
     records = feed_records(simulated, track, day_ms)
 
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # RMonitor is one-way: whatever a client sends is read and dropped, so that closing the
+        # connection never finds unread bytes (which would reset it under the client's last records)
+        ignored = asyncio.create_task(_discard(reader))
         try:
             await stream(writer, header, records, speed, sleep)
-        except (ConnectionError, OSError):
-            pass  # the client went away: nothing to clean up but the socket
+            if writer.can_write_eof():
+                writer.write_eof()
+            await asyncio.wait_for(ignored, timeout=10)
+        except (ConnectionError, OSError, TimeoutError):
+            pass  # the client went away or never hung up: nothing to clean up but the socket
         finally:
+            ignored.cancel()
             writer.close()
 
     return await asyncio.start_server(client, host, port)
@@ -170,6 +179,11 @@ async def serve_session(
     server = await start_feed_server(simulated, track, host, port, speed)
     async with server:
         await server.serve_forever()
+
+
+async def _discard(reader: asyncio.StreamReader) -> None:
+    while await reader.read(4096):
+        pass
 
 
 def parse_address(text: str) -> tuple[str, int]:

@@ -102,7 +102,7 @@ def standings_command(
             )
         return
     table = Table(title=f"{rulebook.name}: {who}s" + (f", {car_class}" if car_class else ""))
-    for column in ("pos", who, "class", "points", *[f"R{r}" for r in rounds]):
+    for column in ("pos", who, "class", "points", *[f"round {r}" for r in rounds]):
         table.add_column(column, justify="right" if column in ("pos", "points") else "left")
     for s in standings:
         table.add_row(

@@ -4,8 +4,9 @@ Exact, not sampled. A contender's own future is enumerated place by place over t
 rival's strongest answer to it is worked out directly: a rival takes the best place the contender left
 free in every race, every pole and every fastest lap (anything else in the field can finish out of the
 points). A contender clinches with an outcome when no rival can reach them under it, ties going by the
-rulebook's tie-breaks on the final results. Crew-mates share their car's future. Points for remaining
-races assume full distance.
+rulebook's tie-breaks on the final results. A driver races the remaining rounds in the car they last
+drove, so crew-mates share their car's future. Points for remaining races assume full distance; the
+"needs" statements count the contender's race places only (no pole or fastest-lap point of their own).
 """
 
 from __future__ import annotations
@@ -237,8 +238,14 @@ def title_scenarios(
             for r in rivals
         )
         if not can_win:
-            gap = max(finals_now[id(r)][0] for r in rivals) - best[0]
-            needs: tuple[str, ...] = (f"can no longer win: {_fmt(max(gap, 0))} short at best",)
+            needs: tuple[str, ...]
+            mates = [r for r in rivals if r.car == unit.car and r.points > unit.points]
+            if mates:
+                names = " / ".join(mates[0].drivers)
+                needs = (f"can no longer win: crew-mate {names} scores the same and is ahead",)
+            else:
+                gap = max(finals_now[id(r)][0] for r in rivals) - best[0]
+                needs = (f"can no longer win: {_fmt(max(gap, 0))} short at best",)
             contenders.append(
                 Contender(tuple(unit.drivers), unit.car, unit.points, best[0], False, False, needs)
             )
@@ -300,20 +307,30 @@ def _needs(clinch: _Clincher, future: _Future, units: Sequence[_Unit], unit: _Un
     if thresholds and all(t is not None for t in thresholds) and len(set(thresholds)) == 1:
         place = thresholds[0] or 1
         where = labels[0] if k == 1 else ("either race" if k == 2 else "any remaining race")
+        if place == 1:
+            return (f"wins the title if they win {where}",)
         return (f"wins the title if they finish {_ordinal(place)} or better in {where}",)
-    singles = [f"{_ordinal(t)} or better in {labels[i]}" for i, t in enumerate(thresholds) if t is not None]
+    singles = [
+        f"win {labels[i]}" if t == 1 else f"finish {_ordinal(t)} or better in {labels[i]}"
+        for i, t in enumerate(thresholds)
+        if t is not None
+    ]
     if singles:
-        return ("wins the title if they finish " + ", or ".join(singles),)
+        return ("wins the title if they " + ", or ".join(singles),)
     if k == 2:
         pairs = [(a, b) for a, b in product(range(1, depth[0] + 1), range(1, depth[1] + 1)) if clinch([a, b])]
         frontier = [
             (a, b) for a, b in pairs if not any((c, d) != (a, b) and c >= a and d >= b for c, d in pairs)
         ]
         if frontier:
-            options = " or ".join(
-                f"{_ordinal(a)} and {_ordinal(b)} or better" for a, b in sorted(frontier)[:4]
+
+            def part(place: int, label: str) -> str:
+                return f"win {label}" if place == 1 else f"finish {_ordinal(place)} or better in {label}"
+
+            options = ", or ".join(
+                f"{part(a, labels[0])} and {part(b, labels[1])}" for a, b in sorted(frontier)[:4]
             )
-            return (f"wins the title if they finish {options} in {labels[0]} and {labels[1]}",)
+            return (f"wins the title if they {options}",)
     leader = max((u for u in units if u is not unit), key=lambda u: u.points)
     gap = leader.points - unit.points
     if gap >= 0:

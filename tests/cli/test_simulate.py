@@ -129,3 +129,40 @@ def test_bad_options_are_refused_with_a_reason(args: list[str], message: str) ->
     result = runner.invoke(app, ["simulate", "weekend", *args])
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+def test_rmonitor_option_serves_the_session_over_tcp() -> None:
+    """The command itself, in its own process, serving Q1 to a client over a real TCP connection."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "chequered.cli", "simulate", "weekend", "--round", "2", "--seed", "7"]
+    command += ["--rmonitor", f"127.0.0.1:{port}", "--session", "Q1", "--speed", "100000"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client = socket.create_connection(("127.0.0.1", port), timeout=30)
+                break
+            except ConnectionRefusedError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        chunks = []
+        with client:
+            while chunk := client.recv(65536):
+                chunks.append(chunk)
+        lines = b"".join(chunks).decode("ascii").split("\r\n")
+        assert lines[0] == '$B,1,"Qualifying 1"'
+        assert sum(line.startswith("$A,") for line in lines) == 57
+        assert any(line.startswith("$H,1,") for line in lines)
+        assert lines[-2].startswith("$F,") and lines[-2].endswith('"Finish"')
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -89,10 +89,11 @@ def test_track_limits_delete_laps_as_decisions(paul_ricard: SimulatedWeekend) ->
     assert deleted and all(d.reason == "track limits" for d in deleted)
     events = list(q1.events())
     assert sum(isinstance(e, LapCompleted) for e in events) == len(q1.laps)
-    first = deleted[0]
-    at = next(i for i, e in enumerate(events) if e is first)
-    previous = events[at - 1]
-    assert isinstance(previous, LapCompleted | LapDeleted)
+    assert {e for e in events if isinstance(e, LapDeleted)} == set(deleted)
+    for at, event in enumerate(events):
+        if isinstance(event, LapDeleted):  # right after the lap it strikes out
+            before = next(e for e in reversed(events[:at]) if isinstance(e, LapCompleted))
+            assert (before.lap.car, before.lap.lap) == (event.car, event.lap)
 
 
 def test_heat_makes_misano_slower_and_costs_more_in_the_wake(misano: SimulatedWeekend) -> None:

@@ -7,7 +7,8 @@ Hockenheim are not in the seeds: 55 and 50 are assumptions inside the 43-57 rang
 
 Known entries keep their team, model and names. Where the season file leaves a gap the simulator fills
 it and says so in ``SimCar.notes``: a blank car number gets a free number, a driver without an FIA
-category gets the one the class admits (Silver Cup: Silver; Am: Bronze; Pro-Am: Silver with Bronze), a
+category gets the one the class admits (Silver Cup: Silver; Am: Bronze; Pro-Am: Silver with Bronze; any
+other class, such as the invited GT4 Scandinavia cars: Silver with Bronze), a
 one-driver crew gets a simulated second driver. Simulated crews have made-up names.
 """
 

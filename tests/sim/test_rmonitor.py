@@ -1,14 +1,19 @@
-"""The RMonitor feed over a real TCP connection. The live-timing RMonitor parser (branch ``live``) was
-not there yet, so the client here is a minimal line reader written for the test."""
+"""The RMonitor feed over a real TCP connection: read by a minimal line reader written for these tests,
+and read back by the live-timing RMonitor client and parser (``importers.rmonitor_stream.follow``,
+``LiveFeed``, merged from branch ``live``) to the simulated session's own order."""
 
 from __future__ import annotations
 
 import asyncio
 import csv
+from dataclasses import replace
 
 import pytest
 
 from chequered.core.errors import ChequeredError
+from chequered.core.model import SessionKind
+from chequered.importers.rmonitor import RawLine
+from chequered.importers.rmonitor_stream import LiveFeed, SystemClock, follow
 from chequered.sim.rmonitor import clock, feed_records, parse_address, start_feed_server
 from chequered.sim.weekend import SimulatedSession, SimulatedWeekend
 
@@ -106,7 +111,6 @@ def test_qualifying_is_served_as_best_lap_order(paul_ricard: SimulatedWeekend) -
     for f in lines:
         if f[0] == "$H":
             order[f[2]] = int(f[1])
-    assert not any(f[0] == "$G" for f in lines)
     pole = min(order, key=order.__getitem__)
     best = min((lap for lap in q1.laps if lap.lap_time_ms), key=lambda lap: (lap.lap_time_ms, lap.elapsed_ms))
     assert pole == best.car  # raw best lap: a feed knows nothing of deleted laps until race control says
@@ -125,3 +129,48 @@ def test_bad_addresses_are_refused(text: str) -> None:
 
 def test_good_address() -> None:
     assert parse_address("127.0.0.1:50000") == ("127.0.0.1", 50000)
+
+
+async def _follow_with_live_client(simulated: SimulatedSession, weekend: SimulatedWeekend) -> LiveFeed:
+    """The live-timing engineer's RMonitor client (branch ``live``) reading the simulator's feed."""
+
+    async def instant(seconds: float) -> None:
+        return None
+
+    server = await start_feed_server(simulated, weekend.track, "127.0.0.1", 0, 1.0, instant)
+    port = server.sockets[0].getsockname()[1]
+    feed = LiveFeed(weekend.rulebook, "sim")
+    stop = asyncio.Event()
+
+    def on_line(raw: RawLine) -> None:
+        feed.line(raw)
+        if raw.text.startswith("$F") and raw.text.endswith('"Finish"'):
+            stop.set()
+
+    async with server:
+        await asyncio.wait_for(follow("127.0.0.1", port, on_line, SystemClock(), stop), timeout=120)
+    feed.close()
+    return feed
+
+
+@pytest.mark.parametrize("index", [2, 4, 5])
+def test_the_live_rmonitor_client_reads_the_feed_back(paul_ricard: SimulatedWeekend, index: int) -> None:
+    simulated = paul_ricard.sessions[index]
+    feed = asyncio.run(_follow_with_live_client(simulated, paul_ricard))
+    assert not feed.problems
+    assert feed.live is not None and feed.live.session.name == simulated.session.name
+    live = feed.live.classification()
+    # a feed carries no race-control decisions: compare with the session classified without them
+    bare = replace(simulated, decisions=())
+    mine = bare.classify(paul_ricard.rulebook)
+    if simulated.session.kind is SessionKind.RACE:
+        got = [(r.entry.car, r.laps, r.total_time_ms) for r in live.results if r.laps]
+        want = sorted(
+            ((r.entry.car, r.laps, r.total_time_ms) for r in mine.results if r.laps),
+            key=lambda x: (-x[1], x[2] or 0),
+        )
+        assert got == want
+    else:
+        got_q = [(r.entry.car, r.best_lap_ms) for r in live.results if r.best_lap_ms]
+        want_q = [(r.entry.car, r.best_lap_ms) for r in mine.results if r.best_lap_ms]
+        assert got_q == want_q

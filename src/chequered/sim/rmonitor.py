@@ -3,9 +3,10 @@ shared/research/timing-formats.md §2): ASCII records ``$<cmd>,<fields>`` + CR L
 
 On connection a client gets the session header (``$B`` run, ``$C`` classes, ``$E`` track name and
 length, ``$A`` and ``$COMP`` per car), then the session replayed in session time: a ``$J`` passing at
-each line crossing, the changed places as ``$G`` (race: laps and total time) or ``$H`` (practice,
-qualifying: best lap), and a ``$F`` heartbeat each second of session time. The feed is a pure function
-of the session (``feed_records``); only the pacing reads a clock, and the clock is injected.
+each line crossing, the changed places in the race order as ``$G`` (laps and total time; every session,
+as Orbits sends it) and, in practice and qualifying, in the best-lap order as ``$H``; and a ``$F``
+heartbeat each second of session time. The feed is a pure function of the session
+(``feed_records``); only the pacing reads a clock, and the clock is injected.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def feed_records(simulated: SimulatedSession, track: Track, start_of_day_ms: int
     total: dict[str, int] = {}
     best: dict[str, tuple[int, int]] = {}
     sent: dict[str, int] = {}
+    sent_best: dict[str, tuple[int, int]] = {}
     flag = "GF"
     next_beat = 0
     for lap in laps:
@@ -93,19 +95,24 @@ def feed_records(simulated: SimulatedSession, track: Track, start_of_day_ms: int
                 f"$J,{_q(lap.car)},{_q(clock(lap.lap_time_ms or 0))},{_q(clock(lap.elapsed_ms))}",
             )
         )
-        if race:
-            order = sorted(count, key=lambda car: (-count[car], total[car]))
-        else:
-            order = sorted(best, key=lambda car: (best[car][0], car))
+        order = sorted(count, key=lambda car: (-count[car], total[car]))
         for position, car in enumerate(order, start=1):
-            if sent.get(car) == position and car != lap.car:
-                continue
-            sent[car] = position
-            if race:
-                line = f"$G,{position},{_q(car)},{count[car]},{_q(clock(total[car]))}"
-            else:
-                line = f"$H,{position},{_q(car)},{best[car][1]},{_q(clock(best[car][0]))}"
-            records.append(Record(lap.elapsed_ms, line))
+            if sent.get(car) != position or car == lap.car:
+                sent[car] = position
+                records.append(
+                    Record(lap.elapsed_ms, f"$G,{position},{_q(car)},{count[car]},{_q(clock(total[car]))}")
+                )
+        if race:
+            continue
+        timed = sorted(best, key=lambda car: (best[car][0], car))
+        for position, car in enumerate(timed, start=1):
+            if sent_best.get(car) != (position, best[car][0]):
+                sent_best[car] = (position, best[car][0])
+                records.append(
+                    Record(
+                        lap.elapsed_ms, f"$H,{position},{_q(car)},{best[car][1]},{_q(clock(best[car][0]))}"
+                    )
+                )
     records.append(_heartbeat(max(next_beat, end), duration, start_of_day_ms, "FF"))
     return records
 

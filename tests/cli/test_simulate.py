@@ -122,7 +122,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(weekend_dir: Path, tmp_path
         (["--season", "f1-1950", "--round", "1", "--seed", "1", "--out", "x"], "no season 'f1-1950'"),
         (["--round", "1", "--seed", "1"], "--out DIR and/or --rmonitor"),
         (["--round", "1", "--seed", "1", "--rmonitor", "nowhere"], "HOST:PORT"),
-        (["--round", "1", "--seed", "1", "--live"], "event store and live timing"),
+        (["--round", "1", "--seed", "1", "--live"], "--live needs the event store"),
     ],
 )
 def test_bad_options_are_refused_with_a_reason(args: list[str], message: str) -> None:

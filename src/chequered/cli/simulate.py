@@ -84,8 +84,9 @@ def weekend_command(
         )
     if live:
         raise typer.BadParameter(
-            "--live needs the event store and live timing state (branches store/live), "
-            "which this build does not have yet",
+            "--live needs the event store (chequered.store, on branch store, not merged here) to append "
+            "the session to and a live-timing page or bus to show it; only the live state (core.live) is "
+            "here. Use --rmonitor HOST:PORT to watch a session live with an RMonitor client",
             param_hint="--live",
         )
     address = None

@@ -88,9 +88,8 @@ class PassingAssembler:
             return []
         timing = self._timing.setdefault(passing.car, _CarTiming())
         if passing.at_ms < timing.released_ms:
-            self._reject(
-                passing, f"arrived after later passings of the car were scored ({self.window_ms} ms)"
-            )
+            late = f"later passings of the car were already scored (window {self.window_ms} ms)"
+            self._reject(passing, late)
             return []
         key = (passing.timeline, passing.sector)
         seen = timing.last_seen.get(key)

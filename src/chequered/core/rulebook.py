@@ -11,9 +11,26 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
 from chequered.core.errors import RulebookError
+from chequered.core.rulebook_points import (
+    TIE_BREAKS,
+    CalendarRules,
+    DroppedRules,
+    NonScoringRules,
+    PointsRules,
+    ScoringRules,
+    parse_calendar,
+    parse_dropped,
+    parse_non_scoring,
+    parse_points,
+    parse_scoring,
+    parse_tie_break,
+)
+from chequered.core.rulebook_race import ClassRule, PitRules, parse_classes, parse_pit
+from chequered.core.rulebook_reader import TableReader
+
+__all__ = ["DEFAULT_RULEBOOK", "ClassificationRules", "Rulebook", "TableReader", "parse_rulebook"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,95 +54,20 @@ class Rulebook:
     season: int | None = None
     classification: ClassificationRules = field(default_factory=ClassificationRules)
     assumptions: Mapping[str, str] = field(default_factory=dict)
+    classes: tuple[ClassRule, ...] = ()
+    points: PointsRules = field(default_factory=PointsRules)
+    scoring: ScoringRules = field(default_factory=ScoringRules)
+    non_scoring: NonScoringRules = field(default_factory=NonScoringRules)
+    dropped: DroppedRules = field(default_factory=DroppedRules)
+    tie_break: tuple[str, ...] = TIE_BREAKS
+    pit: PitRules = field(default_factory=PitRules)
+    calendar: CalendarRules = field(default_factory=CalendarRules)
+
+    def class_rule(self, car_class: str) -> ClassRule | None:
+        return next((c for c in self.classes if c.id == car_class), None)
 
 
 DEFAULT_RULEBOOK = Rulebook(id="default", name="No threshold, flag not required")
-
-
-class TableReader:
-    """Reads one TOML table, key by key, and refuses keys nobody asked for."""
-
-    def __init__(self, source: str, table: Mapping[str, Any], path: str) -> None:
-        self.source = source
-        self.table = table
-        self.path = path
-        self.seen: set[str] = set()
-
-    def key(self, name: str) -> str:
-        return f"{self.path}.{name}" if self.path else name
-
-    def error(self, name: str, message: str) -> RulebookError:
-        return RulebookError(self.source, self.key(name), message)
-
-    def raw(self, name: str, default: Any = None, *, required: bool = False) -> Any:
-        self.seen.add(name)
-        if name not in self.table:
-            if required:
-                raise self.error(name, "is required")
-            return default
-        return self.table[name]
-
-    def string(self, name: str, default: str = "", *, required: bool = False) -> str:
-        value = self.raw(name, default, required=required)
-        if not isinstance(value, str):
-            raise self.error(name, f"must be a string, not {value!r}")
-        return value
-
-    def boolean(self, name: str, default: bool) -> bool:
-        value = self.raw(name, default)
-        if not isinstance(value, bool):
-            raise self.error(name, f"must be true or false, not {value!r}")
-        return value
-
-    def integer(self, name: str, default: int | None = None, *, minimum: int | None = None) -> int | None:
-        value = self.raw(name, default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(name, f"must be a whole number, not {value!r}")
-        if minimum is not None and value < minimum:
-            raise self.error(name, f"must be at least {minimum}, not {value}")
-        return value
-
-    def number(
-        self, name: str, default: float | None = None, *, minimum: float | None = None
-    ) -> float | None:
-        value = self.raw(name, default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(name, f"must be a number, not {value!r}")
-        if minimum is not None and value < minimum:
-            raise self.error(name, f"must be at least {minimum}, not {value}")
-        return float(value)
-
-    def fraction(self, name: str, default: Fraction) -> Fraction:
-        value = self.raw(name, None)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(name, f"must be a fraction between 0 and 1, not {value!r}")
-        result = Fraction(str(value))
-        if not 0 <= result <= 1:
-            raise self.error(name, f"must be between 0 and 1, not {value}")
-        return result
-
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
-        value = self.string(name, default)
-        if value not in choices:
-            raise self.error(name, f"must be one of {', '.join(choices)}, not {value!r}")
-        return value
-
-    def table_(self, name: str) -> TableReader:
-        value = self.raw(name, {})
-        if not isinstance(value, dict):
-            raise self.error(name, "must be a table")
-        return TableReader(self.source, value, self.key(name))
-
-    def finish(self) -> None:
-        unknown = sorted(set(self.table) - self.seen)
-        if unknown:
-            raise self.error(unknown[0], "is not a known key")
 
 
 def _classification(reader: TableReader) -> ClassificationRules:
@@ -151,11 +93,31 @@ def parse_rulebook(text: str, source: str = "<rulebook>") -> Rulebook:
     season = head.integer("season", None, minimum=1900)
     head.finish()
     classification = _classification(root.table_("classification"))
+    classes = parse_classes(root, "classes")
+    points = parse_points(root.table_("points"))
+    scoring = parse_scoring(root.table_("scoring"))
+    non_scoring = parse_non_scoring(root.table_("non_scoring"))
+    dropped = parse_dropped(root.table_("dropped"))
+    tie_break = parse_tie_break(root.table_("tie_break"))
+    pit = parse_pit(root.table_("pit"))
+    calendar = parse_calendar(root.table_("calendar"))
     assumptions_reader = root.table_("assumptions")
     assumptions: dict[str, str] = {}
     for key in list(assumptions_reader.table):
         assumptions[key] = assumptions_reader.string(key)
     root.finish()
     return Rulebook(
-        id=identity, name=name, season=season, classification=classification, assumptions=assumptions
+        id=identity,
+        name=name,
+        season=season,
+        classification=classification,
+        assumptions=assumptions,
+        classes=classes,
+        points=points,
+        scoring=scoring,
+        non_scoring=non_scoring,
+        dropped=dropped,
+        tie_break=tie_break,
+        pit=pit,
+        calendar=calendar,
     )

@@ -1,0 +1,224 @@
+"""Rulebook sections for the championship: points, who scores, non-scoring entries, dropped scores,
+tie-breaks and the calendar the title scenarios look ahead on.
+
+Points are exact fractions (``16.5`` is 33/2), so halving and sharing never lose a hundredth.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from chequered.core.rulebook_reader import TableReader
+
+SCOPES = ("class", "overall")
+SESSION_TYPES = ("race", "sprint", "qualifying")
+TIE_BREAKS = ("countback", "earliest_best")
+
+
+@dataclass(frozen=True, slots=True)
+class Multiplier:
+    """Points of ``round`` (and only ``session`` when given) are multiplied by ``factor``."""
+
+    round: int
+    session: str | None
+    factor: Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class PointsRules:
+    """How many points a result is worth.
+
+    ``scope``: points by class position or by overall position. ``race`` and ``sprint`` are scales by
+    place; ``qualifying`` the points for the fastest cars of each qualifying session (``[1]`` = a pole
+    point), by ``qualifying_scope``. ``fastest_lap`` goes to the fastest car of each race (within the
+    scope), only when it finishes at or above ``fastest_lap_within`` if set. A race run over less than
+    ``half_points_below`` of its planned distance or time scores ``reduced_factor`` of its points, below
+    ``no_points_below`` none. ``ties``: cars sharing a place ``share`` the points of the places they span,
+    or each get the ``higher`` place's points.
+    """
+
+    scope: str = "class"
+    race: tuple[Fraction, ...] = ()
+    sprint: tuple[Fraction, ...] | None = None
+    qualifying: tuple[Fraction, ...] = ()
+    qualifying_scope: str = "class"
+    fastest_lap: Fraction = Fraction(0)
+    fastest_lap_within: int | None = None
+    multipliers: tuple[Multiplier, ...] = ()
+    half_points_below: Fraction = Fraction(0)
+    reduced_factor: Fraction = Fraction(1, 2)
+    no_points_below: Fraction = Fraction(0)
+    ties: str = "share"
+
+    def scale(self, session_type: str) -> tuple[Fraction, ...]:
+        if session_type == "qualifying":
+            return self.qualifying
+        if session_type == "sprint" and self.sprint is not None:
+            return self.sprint
+        return self.race
+
+    def factor(self, round_: int, session: str) -> Fraction:
+        factor = Fraction(1)
+        for m in self.multipliers:
+            if m.round == round_ and (m.session is None or m.session == session):
+                factor *= m.factor
+        return factor
+
+    def distance_factor(self, fraction: Fraction | None) -> Fraction:
+        if fraction is None:
+            return Fraction(1)
+        if fraction < self.no_points_below:
+            return Fraction(0)
+        if fraction < self.half_points_below:
+            return self.reduced_factor
+        return Fraction(1)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringRules:
+    """Who scores: ``crew_share`` ``full`` gives every driver of the crew the car's points, ``split``
+    divides them among the drivers who qualify to score; a driver needs ``min_drive_minutes`` at the
+    wheel to score (checked only where driving times are known); a team scores with its best
+    ``team_cars_counted`` cars of each session (all when None), per class or overall."""
+
+    crew_share: str = "full"
+    min_drive_minutes: int | None = None
+    team_cars_counted: int | None = None
+    team_scope: str = "class"
+
+
+@dataclass(frozen=True, slots=True)
+class NonScoringRules:
+    """Entries that race but do not score: their places are ``passed_down`` to the scoring cars behind,
+    or ``withheld`` (the places they took score nobody)."""
+
+    places: str = "passed_down"
+
+
+@dataclass(frozen=True, slots=True)
+class DropPart:
+    rounds: tuple[int, ...]
+    best: int
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedRules:
+    """Dropped scores: count only the ``best`` race results of the season and/or the best of each part.
+
+    Qualifying points are never dropped. A race a competitor did not take part in counts as a zero
+    result and is the first to be dropped.
+    """
+
+    best: int | None = None
+    parts: tuple[DropPart, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSession:
+    session: str
+    session_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarRules:
+    """The scoring sessions of the season, for title scenarios before the results exist."""
+
+    rounds: int | None = None
+    sessions: tuple[CalendarSession, ...] = ()
+
+
+def parse_points(reader: TableReader) -> PointsRules:
+    multipliers = []
+    for table in reader.tables("multipliers"):
+        round_ = table.integer("round", None, minimum=1)
+        if round_ is None:
+            raise table.error("round", "is required")
+        session = table.string("session", "") or None
+        factor = table.amount("factor", Fraction(1))
+        table.finish()
+        multipliers.append(Multiplier(round_, session, factor))
+    race = reader.amounts("race")
+    sprint_raw = reader.raw("sprint", None)
+    rules = PointsRules(
+        scope=reader.choice("scope", SCOPES, "class"),
+        race=race,
+        sprint=reader.amounts("sprint") if sprint_raw is not None else None,
+        qualifying=reader.amounts("qualifying"),
+        qualifying_scope=reader.choice("qualifying_scope", SCOPES, "class"),
+        fastest_lap=reader.amount("fastest_lap", Fraction(0)),
+        fastest_lap_within=reader.integer("fastest_lap_within", None, minimum=1),
+        multipliers=tuple(multipliers),
+        half_points_below=reader.fraction("half_points_below", Fraction(0)),
+        reduced_factor=reader.fraction("reduced_factor", Fraction(1, 2)),
+        no_points_below=reader.fraction("no_points_below", Fraction(0)),
+        ties=reader.choice("ties", ("share", "higher"), "share"),
+    )
+    if any(b > a for a, b in itertools.pairwise(race)):
+        raise reader.error("race", "must not increase from one place to the next")
+    if rules.no_points_below > rules.half_points_below and rules.half_points_below:
+        raise reader.error("no_points_below", "must not be above half_points_below")
+    reader.finish()
+    return rules
+
+
+def parse_scoring(reader: TableReader) -> ScoringRules:
+    rules = ScoringRules(
+        crew_share=reader.choice("crew_share", ("full", "split"), "full"),
+        min_drive_minutes=reader.integer("min_drive_minutes", None, minimum=0),
+        team_cars_counted=reader.integer("team_cars_counted", None, minimum=1),
+        team_scope=reader.choice("team_scope", SCOPES, "class"),
+    )
+    reader.finish()
+    return rules
+
+
+def parse_non_scoring(reader: TableReader) -> NonScoringRules:
+    rules = NonScoringRules(places=reader.choice("places", ("passed_down", "withheld"), "passed_down"))
+    reader.finish()
+    return rules
+
+
+def parse_dropped(reader: TableReader) -> DroppedRules:
+    parts = []
+    for table in reader.tables("parts"):
+        rounds = table.raw("rounds", None, required=True)
+        if (
+            not isinstance(rounds, list)
+            or not rounds
+            or not all(isinstance(r, int) and not isinstance(r, bool) and r >= 1 for r in rounds)
+        ):
+            raise table.error("rounds", f"must be a list of round numbers, not {rounds!r}")
+        best = table.integer("best", None, minimum=1)
+        if best is None:
+            raise table.error("best", "is required")
+        table.finish()
+        parts.append(DropPart(tuple(rounds), best))
+    rules = DroppedRules(best=reader.integer("best", None, minimum=1), parts=tuple(parts))
+    reader.finish()
+    return rules
+
+
+def parse_tie_break(reader: TableReader) -> tuple[str, ...]:
+    order = reader.strings("order", TIE_BREAKS)
+    for i, name in enumerate(order):
+        if name not in TIE_BREAKS:
+            raise reader.error(f"order[{i}]", f"must be one of {', '.join(TIE_BREAKS)}, not {name!r}")
+    reader.finish()
+    return order
+
+
+def parse_calendar(reader: TableReader) -> CalendarRules:
+    sessions = []
+    for table in reader.tables("sessions"):
+        sessions.append(
+            CalendarSession(
+                session=table.string("session", required=True),
+                session_type=table.choice("type", SESSION_TYPES, "race"),
+            )
+        )
+        table.finish()
+    rules = CalendarRules(rounds=reader.integer("rounds", None, minimum=1), sessions=tuple(sessions))
+    reader.finish()
+    return rules

@@ -1,0 +1,301 @@
+"""Packaged seasons: calendars, circuits, weekend schedules, classes and entry lists as TOML data.
+
+A season file (``<series>-<year>.toml``) gives each session's start as a local wall-clock time in the zone
+the source published it in (the circuit's zone unless ``schedule_zone`` says otherwise: the seeds' Barcelona
+schedule is in Swedish time). Loading turns every start into a UTC instant, so any reader converts it to
+their own zone across daylight-saving changes with ``local_start``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from chequered.core.errors import ParseError
+from chequered.core.model import (
+    Circuit,
+    Driver,
+    DriverCategory,
+    Entry,
+    Event,
+    Finish,
+    FinishMode,
+    Season,
+    Series,
+    Session,
+    SessionKind,
+)
+
+_CIRCUITS = "circuits.toml"
+_UTC = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class CarClass:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonData:
+    """A packaged season: the calendar (``season``), the entry list and the rulebook to score it with.
+
+    ``rounds`` maps a car to the rounds it took part in (absent = every round); ``non_scoring`` holds the
+    cars that race on the grid without scoring (invited cars of a partner series).
+    """
+
+    season: Season
+    entries: tuple[Entry, ...]
+    rulebook: str
+    classes: tuple[CarClass, ...] = ()
+    rounds: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    non_scoring: frozenset[str] = frozenset()
+    sources: Mapping[str, str] = field(default_factory=dict)
+    assumptions: Mapping[str, str] = field(default_factory=dict)
+
+    def entries_at(self, round_: int) -> tuple[Entry, ...]:
+        """The entries of one round."""
+        return tuple(e for e in self.entries if round_ in self.rounds.get(e.car, (round_,)))
+
+    def event(self, round_: int) -> Event:
+        for event in self.season.events:
+            if event.round == round_:
+                return event
+        raise KeyError(round_)
+
+
+def list_seasons() -> list[str]:
+    """Names of the packaged seasons (``gt4-europe-2023``)."""
+    return sorted(
+        p.name.removesuffix(".toml")
+        for p in resources.files(__name__).iterdir()
+        if p.name.endswith(".toml") and p.name != _CIRCUITS
+    )
+
+
+def load_season(name: str) -> SeasonData:
+    """Load a packaged season by name; ``ParseError`` names the key when the data is wrong."""
+    if name not in list_seasons():
+        raise ParseError(
+            f"season {name}", None, None, f"no such season; packaged: {', '.join(list_seasons())}"
+        )
+    circuits = parse_circuits(_read(_CIRCUITS), f"seasons/{_CIRCUITS}")
+    return parse_season(_read(f"{name}.toml"), f"seasons/{name}.toml", circuits)
+
+
+def local_start(session: Session, zone: str) -> datetime | None:
+    """The session's start as wall-clock time in ``zone`` (an IANA name such as ``Europe/Stockholm``)."""
+    if session.start is None:
+        return None
+    return session.start.astimezone(ZoneInfo(zone))
+
+
+def _read(resource: str) -> str:
+    return resources.files(__name__).joinpath(resource).read_text(encoding="utf-8")
+
+
+def _load(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ParseError(source, None, None, f"not valid TOML: {exc}") from None
+
+
+class _Table:
+    """Typed reads of one TOML table; every error names the source and the key."""
+
+    def __init__(self, source: str, table: Any, path: str) -> None:
+        if not isinstance(table, dict):
+            raise ParseError(source, None, path, "must be a table")
+        self.source, self.table, self.path = source, table, path
+
+    def error(self, key: str, message: str) -> ParseError:
+        return ParseError(self.source, None, f"{self.path}.{key}" if self.path else key, message)
+
+    def get(
+        self, key: str, kind: type | tuple[type, ...], default: Any = None, *, required: bool = True
+    ) -> Any:
+        if key not in self.table:
+            if required:
+                raise self.error(key, "is required")
+            return default
+        value = self.table[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+            raise self.error(key, f"has the wrong type ({type(value).__name__}: {value!r})")
+        return value
+
+    def sub(self, key: str, value: Any) -> _Table:
+        return _Table(self.source, value, f"{self.path}.{key}" if self.path else key)
+
+
+def _zone(table: _Table, key: str, name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise table.error(key, f"{name!r} is not an IANA time zone") from None
+
+
+def parse_circuits(text: str, source: str) -> dict[str, Circuit]:
+    document = _load(text, source)
+    circuits: dict[str, Circuit] = {}
+    for key, value in document.items():
+        if key == "assumptions":
+            continue
+        table = _Table(source, value, key)
+        zone = table.get("timezone", str)
+        _zone(table, "timezone", zone)
+        circuits[key] = Circuit(
+            id=key,
+            name=table.get("name", str),
+            location=table.get("location", str, "", required=False),
+            country=table.get("country", str, "", required=False),
+            length_m=table.get("length_m", int, None, required=False),
+            corners=table.get("corners", int, None, required=False),
+            timezone=zone,
+        )
+    return circuits
+
+
+def _session(table: _Table, zone: ZoneInfo, event_id: str) -> Session:
+    kind_text = table.get("kind", str)
+    try:
+        kind = SessionKind(kind_text)
+    except ValueError:
+        raise table.error("kind", f"must be practice, qualifying or race, not {kind_text!r}") from None
+    local = table.get("start", datetime)
+    if local.tzinfo is not None:
+        raise table.error("start", "must be a local time (no offset); the zone comes from the event")
+    minutes = table.get("minutes", int)
+    if minutes <= 0:
+        raise table.error("minutes", f"must be positive, not {minutes}")
+    start = _to_utc(local, zone)
+    return Session(
+        id=f"{event_id}-{table.get('id', str)}",
+        name=table.get("name", str),
+        kind=kind,
+        finish=Finish(FinishMode.TIME, duration_ms=minutes * 60_000),
+        start=start,
+        event_id=event_id,
+    )
+
+
+def _to_utc(local: datetime, zone: ZoneInfo) -> datetime:
+    """A local wall-clock time in ``zone`` as a UTC instant (``fold=0``: the first of a repeated hour)."""
+    return local.replace(tzinfo=zone).astimezone(_UTC)
+
+
+def _event(table: _Table, circuits: Mapping[str, Circuit]) -> Event:
+    round_ = table.get("round", int)
+    event_id = table.get("id", str)
+    circuit_id = table.get("circuit", str)
+    circuit = circuits.get(circuit_id)
+    if circuit is None:
+        raise table.error("circuit", f"{circuit_id!r} is not in {_CIRCUITS} ({', '.join(sorted(circuits))})")
+    zone = _zone(table, "schedule_zone", table.get("schedule_zone", str, circuit.timezone, required=False))
+    start_date = table.get("start_date", date)
+    end_date = table.get("end_date", date)
+    if end_date < start_date:
+        raise table.error("end_date", f"{end_date} is before start_date {start_date}")
+    sessions = tuple(
+        _session(table.sub(f"sessions[{i}]", s), zone, event_id)
+        for i, s in enumerate(table.get("sessions", list, [], required=False))
+    )
+    for session in sessions:
+        day = session.start.astimezone(ZoneInfo(circuit.timezone)).date() if session.start else start_date
+        if not start_date - timedelta(days=1) <= day <= end_date:
+            raise table.error("sessions", f"{session.id} on {day} is outside {start_date}..{end_date}")
+    return Event(
+        id=event_id,
+        round=round_,
+        name=table.get("name", str),
+        circuit=circuit,
+        start_date=start_date,
+        end_date=end_date,
+        sessions=sessions,
+    )
+
+
+def _driver(table: _Table) -> Driver:
+    category_text = table.get("category", str, None, required=False)
+    category = None
+    if category_text is not None:
+        try:
+            category = DriverCategory(category_text)
+        except ValueError:
+            names = ", ".join(c.value for c in DriverCategory)
+            raise table.error("category", f"must be one of {names}, not {category_text!r}") from None
+    return Driver(
+        name=table.get("name", str),
+        category=category,
+        nationality=table.get("nationality", str, "", required=False),
+    )
+
+
+def parse_season(text: str, source: str, circuits: Mapping[str, Circuit]) -> SeasonData:
+    """Parse a season file against the packaged circuits."""
+    root = _Table(source, _load(text, source), "")
+    head = root.sub("season", root.get("season", dict))
+    series = Series(id=head.get("series", str), name=head.get("series_name", str))
+    events = tuple(
+        sorted(
+            (_event(root.sub(f"events[{i}]", e), circuits) for i, e in enumerate(root.get("events", list))),
+            key=lambda e: e.round,
+        )
+    )
+    rounds_seen = [e.round for e in events]
+    if len(set(rounds_seen)) != len(rounds_seen):
+        raise root.error("events", f"round numbers repeat: {rounds_seen}")
+    classes = tuple(
+        CarClass(id=t.get("id", str), name=t.get("name", str))
+        for t in (
+            root.sub(f"classes[{i}]", c) for i, c in enumerate(root.get("classes", list, [], required=False))
+        )
+    )
+    entries: list[Entry] = []
+    rounds: dict[str, tuple[int, ...]] = {}
+    non_scoring: set[str] = set()
+    sources: dict[str, str] = {}
+    for i, raw in enumerate(root.get("entries", list, [], required=False)):
+        table = root.sub(f"entries[{i}]", raw)
+        car = table.get("car", str)
+        if any(e.car == car for e in entries):
+            raise table.error("car", f"{car!r} is entered twice")
+        drivers = tuple(
+            _driver(table.sub(f"drivers[{j}]", d)) for j, d in enumerate(table.get("drivers", list))
+        )
+        entries.append(
+            Entry(
+                car=car,
+                number=table.get("number", str),
+                car_class=table.get("class", str),
+                team=table.get("team", str, "", required=False),
+                car_model=table.get("car_model", str, "", required=False),
+                drivers=drivers,
+                manufacturer=table.get("manufacturer", str, "", required=False),
+            )
+        )
+        entry_rounds = table.get("rounds", list, None, required=False)
+        if entry_rounds is not None:
+            unknown = [r for r in entry_rounds if r not in rounds_seen]
+            if unknown:
+                raise table.error("rounds", f"round {unknown[0]!r} is not on the calendar")
+            rounds[car] = tuple(entry_rounds)
+        if not table.get("scores", bool, True, required=False):
+            non_scoring.add(car)
+        sources[car] = table.get("source", str, "", required=False)
+    assumptions = {str(k): str(v) for k, v in root.get("assumptions", dict, {}, required=False).items()}
+    return SeasonData(
+        season=Season(series=series, year=head.get("year", int), events=events),
+        entries=tuple(entries),
+        rulebook=head.get("rulebook", str),
+        classes=classes,
+        rounds=rounds,
+        non_scoring=frozenset(non_scoring),
+        sources=sources,
+        assumptions=assumptions,
+    )

@@ -66,3 +66,30 @@ def test_replay_rmonitor_missing_file_is_one_line_and_exit_2(tmp_path: object) -
     finally:
         sys.argv = argv
     assert info.value.code == 2
+
+
+def test_replay_session_from_the_store(database_url: str) -> None:
+    from chequered import rulebooks
+    from chequered.core.documents import classification_document
+    from chequered.core.events import LapCompleted
+    from chequered.store.store import Store
+    from tests.conftest import FixedClock
+    from tests.store import season_fixture
+    from tests.web.conftest import RACE
+
+    store = Store.open(database_url, FixedClock(), rulebooks.load)
+    try:
+        store.seed_season(season_fixture.season(), season_fixture.entries(), None)
+        store.append(RACE, [LapCompleted(lap) for lap in season_fixture.race_laps(20)], "test")
+        stored = store.state(RACE, store.position(RACE)).classification
+    finally:
+        store.close()
+    args = ["replay", "session", RACE, "--database-url", database_url, "--format", "json", "--speed", "5000"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    document = orjson.loads(result.stdout)
+    want = classification_document(stored)["results"]
+    got = [r for r in document["results"] if r["laps"]]  # the board also lists entered cars that did not run
+    assert got == want
+    missing = runner.invoke(app, ["replay", "session", "nope", "--database-url", database_url])
+    assert missing.exit_code != 0

@@ -13,13 +13,18 @@ from rich.table import Table
 
 from chequered import rulebooks
 from chequered.cli.app import app
+from chequered.cli.server import DatabaseUrl, open_store
 from chequered.cli.timing import Format
 from chequered.core.documents import classification_document
 from chequered.core.errors import ParseError
+from chequered.core.events import LapCompleted
+from chequered.core.live import LiveState
 from chequered.core.timefmt import format_duration
 from chequered.importers.rmonitor import read_capture
 from chequered.importers.rmonitor_feed import Problem
 from chequered.importers.rmonitor_stream import LiveFeed, SystemClock, replay
+from chequered.store.store import Store
+from chequered.web.live import board_at, fold_into
 
 replay_app = typer.Typer(help="Replay a recorded timing stream through the live state.", no_args_is_help=True)
 app.add_typer(replay_app, name="replay")
@@ -48,10 +53,47 @@ def replay_rmonitor(
     feed.close()
     if feed.live is None:
         raise ParseError(str(capture), None, None, "no RMonitor session in the capture")
-    classification = feed.live.classification()
+    _print_board(feed.live, output)
+
+
+@replay_app.command("session")
+def replay_session(
+    session_id: str = typer.Argument(..., help="A session in the store."),
+    speed: float = typer.Option(0.0, "--speed", min=0, help="N× the race pace; 0 = as fast as possible."),
+    output: Format = typer.Option(Format.TABLE, "--format", help="table or json."),
+    database_url: str | None = DatabaseUrl,
+) -> None:
+    """Replay a stored session's event log through the live state (paced by the laps' race time)."""
+    store = open_store(database_url)
+    try:
+        board, _ = asyncio.run(_replay_stored(store, session_id, speed, SystemClock()))
+    finally:
+        store.close()
+    _print_board(board, output)
+
+
+async def _replay_stored(
+    store: Store, session_id: str, speed: float, clock: SystemClock
+) -> tuple[LiveState, int]:
+    board, seq = board_at(store, session_id, upto=0)
+    start, first = clock.monotonic(), None
+    for stored in store.events(session_id):
+        event = stored.event()
+        if speed > 0 and isinstance(event, LapCompleted):
+            first = event.lap.elapsed_ms if first is None else first
+            wait = (event.lap.elapsed_ms - first) / 1000 / speed - (clock.monotonic() - start)
+            if wait > 0:
+                await clock.sleep(wait)
+        fold_into(board, stored)
+        seq = stored.seq
+    return board, seq
+
+
+def _print_board(board: LiveState, output: Format) -> None:
+    classification = board.classification()
     if output is Format.JSON:
         document = classification_document(classification)
-        document["live"] = feed.live.snapshot()["session"]
+        document["live"] = board.snapshot()["session"]
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
         return
     table = Table(title=f"{classification.session.name} ({classification.session.kind.value})")

@@ -15,7 +15,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/chequered --help
+	$(BIN)/chequered serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -7,9 +7,13 @@ On a user's fresh clone ``../shared`` does not exist and the tests that need it 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from tests import backends
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 ALKAMEL = SHARED_DATA / "timing" / "alkamel"
@@ -34,7 +38,27 @@ def real_file(path: Path) -> Path:
     raise AssertionError("unreachable")
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The same test on an SQLite file and on the real PostgreSQL (a schema of its own)."""
+    if request.param == "sqlite":
+        yield backends.sqlite_url(tmp_path)
+    else:
+        yield from backends.postgres_schema_url()
+
+
+class FixedClock:
+    """An injected clock that moves only when a test moves it."""
+
+    def __init__(self, start: datetime = datetime(2023, 4, 22, 12, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    backends.report(terminalreporter)
     if _skipped_for_data:
         terminalreporter.write_sep("!", "REAL-DATA TESTS SKIPPED: ../shared/data is absent", yellow=True)
         terminalreporter.write_line(f"{len(_skipped_for_data)} tests need files under {SHARED_DATA}")

@@ -120,9 +120,9 @@ def test_same_seed_same_bytes_other_seed_other_bytes(weekend_dir: Path, tmp_path
     [
         (["--round", "9", "--seed", "1", "--out", "x"], "no round 9; rounds: 1, 2, 3, 4, 5, 6"),
         (["--season", "f1-1950", "--round", "1", "--seed", "1", "--out", "x"], "no season 'f1-1950'"),
-        (["--round", "1", "--seed", "1"], "--out DIR and/or --rmonitor"),
+        (["--round", "1", "--seed", "1"], "say where the weekend goes"),
         (["--round", "1", "--seed", "1", "--rmonitor", "nowhere"], "HOST:PORT"),
-        (["--round", "1", "--seed", "1", "--live"], "--live needs the event store"),
+        (["--round", "1", "--seed", "1", "--live", "--session", "Q9"], "no session 'Q9'"),
     ],
 )
 def test_bad_options_are_refused_with_a_reason(args: list[str], message: str) -> None:

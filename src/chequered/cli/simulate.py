@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import typer
 
 from chequered.cli.app import app
+from chequered.cli.server import DatabaseUrl, open_store, seed_packaged
+from chequered.cli.simulate_live import stream_into_store
 from chequered.core.errors import ChequeredError
 from chequered.importers.alkamel_writer import analysis_csv, classification_csv, decisions_csv
 from chequered.seasons import list_seasons, load_season
@@ -70,8 +72,11 @@ def weekend_command(
     out: Path | None = typer.Option(None, "--out", help="Write Al Kamel files for every session here."),
     rmonitor: str | None = typer.Option(None, "--rmonitor", help="Serve a session as RMonitor on HOST:PORT."),
     session: str = typer.Option("R1", "--session", help="The session to serve (FP1, FP2, Q1, Q2, R1, R2)."),
-    speed: float = typer.Option(1.0, "--speed", min=0.001, help="Replay speed for --rmonitor / --live."),
-    live: bool = typer.Option(False, "--live", help="Stream into the event store and live timing."),
+    speed: float = typer.Option(
+        1.0, "--speed", min=0, help="N x real time for --rmonitor / --live; 0 = as fast as possible."
+    ),
+    live: bool = typer.Option(False, "--live", help="Stream a session into the event store (live timing)."),
+    database_url: str | None = DatabaseUrl,
 ) -> None:
     """Simulate one round of a packaged season: FP1, FP2, Q1, Q2, Race 1, Race 2."""
     if season not in list_seasons():
@@ -82,21 +87,14 @@ def weekend_command(
         raise typer.BadParameter(
             f"no round {round_}; rounds: {', '.join(map(str, rounds))}", param_hint="--round"
         )
-    if live:
-        raise typer.BadParameter(
-            "--live needs the event store (chequered.store, on branch store, not merged here) to append "
-            "the session to and a live-timing page or bus to show it; only the live state (core.live) is "
-            "here. Use --rmonitor HOST:PORT to watch a session live with an RMonitor client",
-            param_hint="--live",
-        )
     address = None
     if rmonitor is not None:
         try:
             address = parse_address(rmonitor)
         except ChequeredError as exc:
             raise typer.BadParameter(str(exc), param_hint="--rmonitor") from None
-    if out is None and rmonitor is None:
-        raise typer.BadParameter("say where the weekend goes: --out DIR and/or --rmonitor HOST:PORT")
+    if out is None and rmonitor is None and not live:
+        raise typer.BadParameter("say where the weekend goes: --out DIR, --rmonitor HOST:PORT and/or --live")
     weekend = simulate_weekend(data, round_, seed)
     if out is not None:
         written = write_weekend(weekend, out)
@@ -104,6 +102,18 @@ def weekend_command(
             f"{weekend.event.name}: {len(weekend.sessions)} sessions, {len(weekend.cars)} cars, "
             f"{len(written)} files under {out}"
         )
+    if live:
+        store = open_store(database_url)
+        try:
+            seed_packaged(store, season)
+            chosen = _session(weekend, session)
+            print(
+                f"streaming {chosen.session.name} into the store as session {chosen.session.id} at {speed:g}x"
+            )
+            stored = stream_into_store(store, chosen, speed)
+        finally:
+            store.close()
+        print(f"{stored} events stored; watch /ws/live/{chosen.session.id} on `chequered serve`")
     if address is not None:
         host, port = address
         chosen = _session(weekend, session)

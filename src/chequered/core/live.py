@@ -19,7 +19,6 @@ from chequered.core.classification import (
     Classification,
     FastestLap,
     Result,
-    flag_instant,
 )
 from chequered.core.errors import UnknownCarError
 from chequered.core.events import LapCompleted, LapDeleted, LapPenalty, StatusChanged, TimePenalty
@@ -34,8 +33,10 @@ from chequered.core.feed import (
     SessionOpened,
 )
 from chequered.core.live_car import CarState, gap, other_status, race_status
+from chequered.core.live_flag import FlagInstant
 from chequered.core.live_sectors import SectorBests
-from chequered.core.model import Entry, FinishMode, Lap, Session, SessionKind, Status
+from chequered.core.live_view import ROW_FIELDS, as_row, faster, plain, text
+from chequered.core.model import Entry, Lap, Session, SessionKind, Status
 from chequered.core.rulebook import Rulebook
 
 Row = dict[str, Any]
@@ -59,8 +60,9 @@ class LiveState:
         self._open(session)
         for entry in entries:
             self._register(entry)
+        self._touched.clear()
         for car, state in self._cars.items():
-            self._rows[car] = self._row(state)
+            self._rows[car] = self._values(state)
 
     def _open(self, session: Session) -> None:
         self.session = session
@@ -68,7 +70,7 @@ class LiveState:
         self._cars: dict[str, CarState] = {}
         self._order: list[tuple[tuple[int, int, int, int, int], str]] = []
         self._class_order: dict[str, list[tuple[tuple[int, int, int, int, int], str]]] = {}
-        self._rows: dict[str, Row] = {}
+        self._rows: dict[str, tuple[Any, ...]] = {}
         self._clock: Row = {
             "elapsed_ms": 0,
             "time_to_go_ms": None,
@@ -78,15 +80,10 @@ class LiveState:
         }
         self._session_row: Row = {}
         self.flag_ms: int | None = None
-        self._ff_ms: int | None = None
-        self._top_lap = 0
-        self._top_first: int | None = None
-        self._leader_lap = 0
-        self._target: int | None = None
-        self._max_elapsed = -1
-        self._any_lap = False
+        self._flag = FlagInstant(session)
         self.sectors = SectorBests()
         self._changes: dict[str, Row] = {}
+        self._touched: dict[str, bool] = {}
         self._session_changes: Row = {}
 
     # -- applying events -------------------------------------------------------------------------
@@ -94,7 +91,7 @@ class LiveState:
     def apply(self, event: LiveEvent) -> LiveDelta | None:
         """Fold one event; the delta of what changed, or None. Unknown cars raise ``UnknownCarError``
         before anything is touched."""
-        self._changes, self._session_changes = {}, {}
+        self._changes, self._session_changes, self._touched = {}, {}, {}
         if isinstance(event, LapCompleted):
             self._lap(event.lap)
         elif isinstance(event, ClockTicked):
@@ -109,6 +106,7 @@ class LiveState:
             self._car_event(event)
         else:
             self._decision(event)
+        self._flush()
         if not self._changes and not self._session_changes:
             return None
         self.seq += 1
@@ -151,51 +149,15 @@ class LiveState:
             self._set_clock("elapsed_ms", lap.elapsed_ms)
 
     def _update_flag(self, lap: Lap, in_order: bool) -> bool:
-        """Keep the flag instant as ``classification.flag_instant`` finds it; True when it moved."""
         before = self.flag_ms
-        self._any_lap = True
-        finish = self.session.finish
-        ordered_globally = lap.elapsed_ms >= self._max_elapsed
-        self._max_elapsed = max(self._max_elapsed, lap.elapsed_ms)
-        if not in_order or (finish is not None and not ordered_globally):
-            by_car = {car: state.laps_log.laps for car, state in self._cars.items()}
-            self.flag_ms = flag_instant(self.session, by_car)
-            self._recount_top()
-        elif finish is None:
-            if lap.flag == "FF" and (self._ff_ms is None or lap.elapsed_ms < self._ff_ms):
-                self._ff_ms = lap.elapsed_ms
-            if lap.lap > self._top_lap:
-                self._top_lap, self._top_first = lap.lap, lap.elapsed_ms
-            elif lap.lap == self._top_lap and (self._top_first is None or lap.elapsed_ms < self._top_first):
-                self._top_first = lap.elapsed_ms
-            self.flag_ms = self._ff_ms if self._ff_ms is not None else self._top_first
-        elif not self._race and finish.duration_ms:
-            self.flag_ms = finish.duration_ms
-        elif self.flag_ms is None:
-            leading = lap.lap > self._leader_lap  # as classification.flag_instant on main
-            self._leader_lap = max(self._leader_lap, lap.lap)
-            if self._target is None and finish.mode is FinishMode.LAPS:
-                self._target = finish.laps
-            duration = finish.duration_ms
-            if self._target is None and duration is not None and lap.elapsed_ms >= duration and leading:
-                extra = finish.laps if finish.mode is FinishMode.TIME_AND_LAPS else 0
-                self._target = lap.lap + (extra or 0)
-            if self._target is not None and lap.lap >= self._target:
-                self.flag_ms = lap.elapsed_ms
+        self.flag_ms = self._flag.crossed(lap, in_order, self._cars_laps)
         if self.flag_ms != before:
             self._set_session("flag_ms", self.flag_ms)
             return True
         return False
 
-    def _recount_top(self) -> None:
-        """After an out-of-order lap, the running figures of the flag are recounted from all laps."""
-        laps = [lap for state in self._cars.values() for lap in state.laps_log.laps]
-        flagged = [lap.elapsed_ms for lap in laps if lap.flag == "FF"]
-        self._ff_ms = min(flagged) if flagged else None
-        lasts = [s.laps_log.laps[-1].lap for s in self._cars.values() if s.laps_log.laps]
-        self._top_lap = max(lasts, default=0)
-        self._top_first = min((lap.elapsed_ms for lap in laps if lap.lap == self._top_lap), default=None)
-        self._leader_lap = max((lap.lap for lap in laps), default=0)
+    def _cars_laps(self) -> dict[str, list[Lap]]:
+        return {car: state.laps_log.laps for car, state in self._cars.items()}
 
     def _show_lap(self, car: CarState, lap: Lap) -> None:
         """What the board shows of the newest crossing: times, sectors, pit and driver."""
@@ -205,7 +167,9 @@ class LiveState:
         car.stopped = False
         if lap.sectors:
             car.sectors = list(lap.sectors)
-            self.sectors.record_lap(car, lap.sectors)
+            if self.sectors.record_lap(car, lap.sectors):
+                self._session_bests()
+            car.marks = self.sectors.marks(car)
         if lap.in_pit:
             if not car.in_pit:
                 car.stops += 1
@@ -232,12 +196,13 @@ class LiveState:
             while len(car.sectors) < event.sector - 1:
                 car.sectors.append(None)
             car.sectors[event.sector - 1 :] = [event.sector_ms]
-            self.sectors.record_sector(car, event.sector, event.sector_ms)
+            if self.sectors.record_sector(car, event.sector, event.sector_ms):
+                self._session_bests()
+            car.marks = self.sectors.marks(car)
         elif event.driver_name != car.driver:
             car.driver, car.stint_start_ms = event.driver_name, event.elapsed_ms
         car.stopped = False
         self._emit(car)
-        self._session_bests()
 
     def _decision(self, event: TimePenalty | LapDeleted | LapPenalty | StatusChanged) -> None:
         car = self._car(event.car, type(event).__name__)
@@ -344,6 +309,7 @@ class LiveState:
                 new_gap = interval = NO_GAP
             if new_gap != car.gap or interval != car.interval:
                 car.gap, car.interval = new_gap, interval
+                car.texts = (text(new_gap), text(interval), car.texts[2], car.texts[3])
                 self._emit(car)
 
     def _class_positions(self, car_class: str, lo: int, hi: int, all_gaps: bool) -> None:
@@ -366,45 +332,54 @@ class LiveState:
                 new_gap = interval = NO_GAP
             if new_gap != car.class_gap or interval != car.class_interval:
                 car.class_gap, car.class_interval = new_gap, interval
+                car.texts = (car.texts[0], car.texts[1], text(new_gap), text(interval))
                 self._emit(car)
 
     # -- output ----------------------------------------------------------------------------------
 
-    def _row(self, car: CarState) -> Row:
+    def _values(self, car: CarState) -> tuple[Any, ...]:
+        """The board row of a car as a tuple in ``ROW_FIELDS`` order (cheap to build and compare)."""
         best = car.best
-        return {
-            "position": car.position,
-            "class_position": car.class_position,
-            "laps": car.laps,
-            "status": car.status.value,
-            "total_time_ms": car.time_ms,
-            "gap": str(car.gap),
-            "interval": str(car.interval),
-            "class_gap": str(car.class_gap),
-            "class_interval": str(car.class_interval),
-            "last_lap_ms": car.last_lap_ms,
-            "best_lap_ms": best.lap_time_ms if best else None,
-            "best_lap": best.lap if best else None,
-            "sectors": list(car.sectors),
-            "sector_marks": self.sectors.marks(car),
-            "in_pit": car.in_pit,
-            "out_lap": car.out_lap,
-            "stopped": car.stopped,
-            "stops": car.stops,
-            "driver": car.driver,
-            "stint_start_ms": car.stint_start_ms,
-        }
+        return (
+            car.position,
+            car.class_position,
+            car.laps,
+            car.status.value,
+            car.time_ms,
+            *car.texts,
+            car.last_lap_ms,
+            best.lap_time_ms if best else None,
+            best.lap if best else None,
+            tuple(car.sectors),
+            car.marks,
+            car.in_pit,
+            car.out_lap,
+            car.stopped,
+            car.stops,
+            car.driver,
+            car.stint_start_ms,
+        )
+
+    def _row(self, car: CarState) -> Row:
+        return as_row(self._values(car))
 
     def _emit(self, car: CarState, full: bool = False) -> None:
-        row = self._row(car)
-        old = self._rows.get(car.car)
-        if old is None or full:
-            changed = {**row, **self._entry_row(car.entry)}
-        else:
-            changed = {k: v for k, v in row.items() if old[k] != v}
-        self._rows[car.car] = row
-        if changed:
-            self._changes.setdefault(car.car, {}).update(changed)
+        """Mark a car's row for the delta; rows are built once per event, in ``_flush``."""
+        self._touched[car.car] = self._touched.get(car.car, False) or full
+
+    def _flush(self) -> None:
+        for name, full in self._touched.items():
+            car = self._cars.get(name)
+            if car is None:
+                continue
+            values = self._values(car)
+            old = self._rows.get(name)
+            if old is None or full:
+                self._changes[name] = {**as_row(values), **self._entry_row(car.entry)}
+            elif values != old:
+                pairs = enumerate(zip(values, old, strict=True))
+                self._changes[name] = {ROW_FIELDS[i]: plain(new) for i, (new, was) in pairs if new != was}
+            self._rows[name] = values
 
     @staticmethod
     def _entry_row(entry: Entry) -> Row:
@@ -445,7 +420,7 @@ class LiveState:
         rows = []
         for _, car in self._order:
             state = self._cars[car]
-            rows.append({"car": car, **self._entry_row(state.entry), **self._rows.get(car, {})})
+            rows.append({"car": car, **self._entry_row(state.entry), **self._row(state)})
         return {"seq": self.seq, "session": self.session_row(), "cars": rows}
 
     def classification(self) -> Classification:
@@ -465,10 +440,8 @@ class LiveState:
                     best.driver_name,
                     best.elapsed_ms,
                 )
-                fastest = _faster(fastest, candidate)
-                class_fastest[car.entry.car_class] = _faster(
-                    class_fastest.get(car.entry.car_class), candidate
-                )
+                fastest = faster(fastest, candidate)
+                class_fastest[car.entry.car_class] = faster(class_fastest.get(car.entry.car_class), candidate)
             results.append(
                 Result(
                     position=car.position,
@@ -487,15 +460,9 @@ class LiveState:
                     took_flag=car.took_flag,
                 )
             )
-        flag = self.flag_ms if self._any_lap else None
+        flag = self.flag_ms if self._flag.any_lap else None
         return Classification(self.session, tuple(results), fastest, class_fastest, flag)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
         return tuple(state.entry for state in self._cars.values())
-
-
-def _faster(current: FastestLap | None, candidate: FastestLap) -> FastestLap:
-    if current is None or (candidate.ms, candidate.set_at_ms) < (current.ms, current.set_at_ms):
-        return candidate
-    return current

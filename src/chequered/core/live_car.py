@@ -105,6 +105,8 @@ class CarState:
     interval: Gap = NO_GAP
     class_gap: Gap = NO_GAP
     class_interval: Gap = NO_GAP
+    texts: tuple[str, str, str, str] = ("-", "-", "-", "-")
+    marks: tuple[str, ...] = ()
     # what the board shows besides
     last_lap_ms: int | None = None
     last_elapsed_ms: int | None = None

@@ -24,21 +24,24 @@ class SectorBests:
     session: list[int | None] = field(default_factory=list)
     by_class: dict[str, list[int | None]] = field(default_factory=dict)
 
-    def record_sector(self, car: CarState, sector: int, ms: int) -> None:
-        """A sector time (sector 1..n) of ``car``: update its personal, class and session bests."""
+    def record_sector(self, car: CarState, sector: int, ms: int) -> bool:
+        """A sector time (sector 1..n) of ``car``: update its personal, class and session bests; True
+        when a class or session best improved."""
         if sector < 1 or ms <= 0:
-            return
+            return False
         index = sector - 1
         _improve(car.best_sectors, index, ms)
-        _improve(self.by_class.setdefault(car.entry.car_class, []), index, ms)
-        _improve(self.session, index, ms)
+        in_class = _improve(self.by_class.setdefault(car.entry.car_class, []), index, ms)
+        return _improve(self.session, index, ms) or in_class
 
-    def record_lap(self, car: CarState, sectors: Sequence[int | None]) -> None:
+    def record_lap(self, car: CarState, sectors: Sequence[int | None]) -> bool:
+        improved = False
         for index, ms in enumerate(sectors):
             if ms is not None:
-                self.record_sector(car, index + 1, ms)
+                improved = self.record_sector(car, index + 1, ms) or improved
+        return improved
 
-    def marks(self, car: CarState) -> list[str]:
+    def marks(self, car: CarState) -> tuple[str, ...]:
         """Per sector of the car's current lap: "session", "class", "personal" best, or ""."""
         class_bests = self.by_class.get(car.entry.car_class, [])
         marks = []
@@ -53,7 +56,7 @@ class SectorBests:
                 marks.append("personal")
             else:
                 marks.append("")
-        return marks
+        return tuple(marks)
 
     def session_row(self) -> dict[str, Any]:
         return {

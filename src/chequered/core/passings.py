@@ -62,6 +62,7 @@ class _CarTiming:
     pit_time_ms: int | None = None
     driver: str = ""
     last_seen: dict[tuple[Timeline, int], int] = field(default_factory=dict)
+    exact: set[tuple[Timeline, int, int]] = field(default_factory=set)
 
 
 class PassingAssembler:
@@ -81,16 +82,26 @@ class PassingAssembler:
         self._seq = 0
         self._newest = -1
 
+    def resume(self, car: str, laps: int, last_finish_ms: int) -> None:
+        """Continue a car's laps from the log (after a restart): its lap count and last line crossing."""
+        timing = self._timing.setdefault(car, _CarTiming())
+        timing.laps, timing.last_finish_ms = laps, last_finish_ms
+        timing.released_ms = max(timing.released_ms, last_finish_ms)
+        timing.last_seen[(Timeline.FINISH, 0)] = last_finish_ms
+
     def add(self, passing: Passing) -> list[LiveEvent]:
         """Take one passing; the events of every passing that is now due."""
         if passing.car not in self.cars:
             self._reject(passing, "no car with this number is entered")
             return []
         timing = self._timing.setdefault(passing.car, _CarTiming())
+        exact = (passing.timeline, passing.sector, passing.at_ms)
+        if exact in timing.exact:
+            self.duplicates += 1  # re-sent: already placed
+            return []
         if passing.at_ms < timing.released_ms:
-            self._reject(
-                passing, f"arrived after later passings of the car were scored ({self.window_ms} ms)"
-            )
+            late = f"later passings of the car were already scored (window {self.window_ms} ms)"
+            self._reject(passing, late)
             return []
         key = (passing.timeline, passing.sector)
         seen = timing.last_seen.get(key)
@@ -98,6 +109,7 @@ class PassingAssembler:
             self.duplicates += 1
             return []
         timing.last_seen[key] = passing.at_ms
+        timing.exact.add(exact)
         self._seq += 1
         heapq.heappush(self._pending, (passing.at_ms, self._seq, passing))
         self._newest = max(self._newest, passing.at_ms)

@@ -139,7 +139,8 @@ async def stream(
                 await writer.drain()
                 if writer.is_closing():
                     return  # the client hung up
-            await sleep((record.at_ms - now) / 1000 / speed)
+            if speed > 0:  # 0: as fast as the client reads
+                await sleep((record.at_ms - now) / 1000 / speed)
             now = record.at_ms
         batch.append(f"{record.line}\r\n")
     writer.write("".join(batch).encode("ascii", "replace"))

@@ -1,0 +1,142 @@
+"""Server commands: ``serve``, ``token create|list|revoke``, ``import alkamel``.
+
+The database is an SQLite file in the working directory unless ``--database-url`` (or the environment
+variable ``CHEQUERED_DATABASE_URL``) names another, such as ``postgresql://user@host/db``.
+"""
+
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from chequered.cli.app import app
+from chequered.cli.timing import session_kind_from_name
+from chequered.core.model import Session
+from chequered.importers import alkamel
+
+if TYPE_CHECKING:  # the store pulls in SQLAlchemy and Alembic: loaded by the commands that need it
+    from chequered.store.store import Store
+
+ENV_URL = "CHEQUERED_DATABASE_URL"
+ROLES = ("timekeeper", "steward", "admin")
+DEFAULT_SEASON = "gt4-europe-2023"
+
+token_app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
+import_app = typer.Typer(help="Load timing files into the store.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+app.add_typer(import_app, name="import")
+
+DatabaseUrl = typer.Option(
+    None, "--database-url", envvar=ENV_URL, help="SQLAlchemy URL; default: chequered.sqlite here."
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_store(url: str | None) -> Store:
+    from chequered import rulebooks
+    from chequered.store.database import default_url
+    from chequered.store.store import Store
+
+    return Store.open(url or default_url(Path.cwd()), utc_now, rulebooks.load)
+
+
+def seed_packaged(store: Store, name: str) -> bool:
+    """Seed a packaged season (calendar, circuits, sessions, entries) unless the store has it."""
+    from chequered.seasons import load_season
+
+    data = load_season(name)
+    return store.seed_season(data.season, data.entries, data.rulebook)
+
+
+@app.command("serve")
+def serve_command(
+    database_url: str | None = DatabaseUrl,
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
+    season: str = typer.Option(DEFAULT_SEASON, "--season", help="Packaged season seeded on first start."),
+) -> None:
+    """Serve the API and the index page; seeds the season into an empty store on first start."""
+    import uvicorn
+
+    from chequered.web.app import create_app
+    from chequered.web.deps import Settings
+
+    store = open_store(database_url)
+    if seed_packaged(store, season):
+        typer.echo(f"seeded season {season} into {store.database.engine.url!r}")
+    try:
+        uvicorn.run(create_app(store, Settings()), host=host, port=port, log_level="info")
+    finally:
+        store.close()
+
+
+@token_app.command("create")
+def token_create(
+    role: str = typer.Option(..., "--role", help="timekeeper, steward or admin."),
+    label: str = typer.Option("", "--label", help="Who or what the token is for."),
+    database_url: str | None = DatabaseUrl,
+) -> None:
+    """Create a token; it is printed once and only its hash is stored."""
+    from chequered.store.tokens import Role
+
+    if role not in ROLES:
+        raise typer.BadParameter(
+            f"{role!r} is not a role; use one of {', '.join(ROLES)}", param_hint="--role"
+        )
+    store = open_store(database_url)
+    info, token = store.create_token(Role(role), label)
+    store.close()
+    typer.echo(token)
+    typer.echo(f"token {info.id} ({info.role.value}); store it now: it cannot be shown again", err=True)
+
+
+@token_app.command("list")
+def token_list(database_url: str | None = DatabaseUrl) -> None:
+    store = open_store(database_url)
+    for info in store.tokens():
+        revoked = f" revoked {info.revoked_at.isoformat()}" if info.revoked_at else ""
+        typer.echo(f"{info.id}  {info.role.value:<10}  {info.created_at.isoformat()}  {info.label}{revoked}")
+    store.close()
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: str = typer.Argument(...), database_url: str | None = DatabaseUrl) -> None:
+    store = open_store(database_url)
+    info = store.revoke_token(token_id, f"cli:{getpass.getuser()}")
+    store.close()
+    typer.echo(f"token {info.id} revoked")
+
+
+@import_app.command("alkamel")
+def import_alkamel(
+    laps_file: Path = typer.Argument(..., help="Al Kamel lap analysis CSV."),
+    session_id: str = typer.Option(..., "--session", help="The session to load it into."),
+    database_url: str | None = DatabaseUrl,
+) -> None:
+    """Load a lap analysis file into a session (created from the file name if the store lacks it)."""
+    from chequered.store.errors import NotFoundError
+    from chequered.store.imports import import_timing
+
+    timing = alkamel.read_laps(laps_file)
+    store = open_store(database_url)
+    try:
+        try:
+            store.session(session_id)
+        except NotFoundError:
+            kind = session_kind_from_name(laps_file.name)
+            store.create_session(Session(session_id, laps_file.stem, kind))
+            typer.echo(f"created session {session_id} ({kind.value}, from the file name)")
+        result = import_timing(store, session_id, timing, f"cli:{getpass.getuser()}")
+    finally:
+        store.close()
+    typer.echo(
+        f"{laps_file.name}: {result.appended} events appended, {result.duplicates} already stored "
+        f"(session {session_id}, log at {result.last_seq})"
+    )

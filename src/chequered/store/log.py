@@ -1,0 +1,179 @@
+"""The append-only event log of each session.
+
+An append is one transaction: events whose identity the session already holds are skipped, the rest are
+inserted in order, and the call returns only after the commit, so an acknowledged append is durable.
+Nothing here updates or deletes a row.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from chequered.store import schema
+from chequered.store.codec import LogEvent, decode, dumps, encode, identity
+from chequered.store.database import Database
+from chequered.store.errors import NotFoundError
+
+Clock = Callable[[], datetime]
+_CHUNK = 500  # identities looked up per query (well under SQLite's bound-parameter limit)
+_BIG_BATCH = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    appended: int
+    duplicates: int
+    last_seq: int  # the session's last seq after the append (0 for an empty log)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    seq: int
+    session_id: str
+    event_id: str
+    kind: str
+    payload: dict[str, Any]
+    actor: str
+    recorded_at: datetime
+
+    def event(self) -> LogEvent:
+        return decode(self.kind, self.payload)
+
+
+def to_db_time(database: Database, when: datetime) -> datetime:
+    """UTC; naive on SQLite, whose DATETIME keeps no offset."""
+    when = when.astimezone(UTC)
+    return when.replace(tzinfo=None) if database.is_sqlite else when
+
+
+def from_db_time(when: datetime) -> datetime:
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def _require_session(conn: Connection, session_id: str) -> None:
+    found = conn.execute(sa.select(schema.session.c.id).where(schema.session.c.id == session_id)).first()
+    if found is None:
+        raise NotFoundError(f"no session {session_id!r} in the store; list them at /api/sessions")
+
+
+def append(
+    database: Database,
+    clock: Clock,
+    session_id: str,
+    events: Sequence[LogEvent],
+    actor: str,
+    source_ids: Sequence[str | None] | None = None,
+) -> AppendResult:
+    """Append ``events`` to the session's log, each stored once whatever how often it is appended."""
+    if source_ids is not None and len(source_ids) != len(events):
+        raise ValueError("source_ids must pair one to one with events")
+    rows: dict[str, dict[str, Any]] = {}
+    duplicates = 0
+    for i, event in enumerate(events):
+        kind, payload = encode(event)
+        text = dumps(payload)
+        event_id = identity(kind, text, source_ids[i] if source_ids is not None else None)
+        if event_id in rows:
+            duplicates += 1
+            continue
+        rows[event_id] = {"session_id": session_id, "event_id": event_id, "kind": kind, "payload": text}
+    table = schema.event
+    with database.write() as conn:
+        _require_session(conn, session_id)
+        if not database.is_sqlite:
+            # One writer per session on PostgreSQL too, so the check below cannot race another writer.
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(zlib.crc32(session_id.encode()))))
+        for event_id in _already_stored(conn, session_id, list(rows)):
+            del rows[event_id]
+            duplicates += 1
+        if rows:
+            now = to_db_time(database, clock())
+            values = [{**row, "actor": actor, "recorded_at": now} for row in rows.values()]
+            insert = (sqlite.insert if database.is_sqlite else postgresql.insert)(table)
+            conn.execute(insert.on_conflict_do_nothing(index_elements=["session_id", "event_id"]), values)
+        last = head_in(conn, session_id)
+    return AppendResult(appended=len(rows), duplicates=duplicates, last_seq=last)
+
+
+def _already_stored(conn: Connection, session_id: str, ids: list[str]) -> list[str]:
+    """Which of ``ids`` the session holds. A big batch (a re-imported file) reads the session's identities
+    in one pass: many IN-list probes can be planned badly by PostgreSQL on freshly grown tables."""
+    table = schema.event
+    if len(ids) > _BIG_BATCH:
+        wanted = set(ids)
+        query = sa.select(table.c.event_id).where(table.c.session_id == session_id)
+        return [event_id for (event_id,) in conn.execute(query) if event_id in wanted]
+    found: list[str] = []
+    for start in range(0, len(ids), _CHUNK):
+        query = sa.select(table.c.event_id).where(
+            table.c.session_id == session_id, table.c.event_id.in_(ids[start : start + _CHUNK])
+        )
+        found.extend(event_id for (event_id,) in conn.execute(query))
+    return found
+
+
+def head_in(conn: Connection, session_id: str, as_of: int | None = None) -> int:
+    """The seq of the session's last event (at or before ``as_of``), 0 when there is none."""
+    query = sa.select(sa.func.max(schema.event.c.seq)).where(schema.event.c.session_id == session_id)
+    if as_of is not None:
+        query = query.where(schema.event.c.seq <= as_of)
+    return int(conn.execute(query).scalar() or 0)
+
+
+def seq_at_time(conn: Connection, database: Database, session_id: str, when: datetime) -> int:
+    """The seq of the session's last event recorded at or before ``when``."""
+    table = schema.event
+    query = sa.select(sa.func.max(table.c.seq)).where(
+        table.c.session_id == session_id, table.c.recorded_at <= to_db_time(database, when)
+    )
+    return int(conn.execute(query).scalar() or 0)
+
+
+def read(
+    conn: Connection,
+    session_id: str,
+    *,
+    upto: int | None = None,
+    after: int = 0,
+    limit: int | None = None,
+    kinds: Sequence[str] | None = None,
+) -> list[StoredEvent]:
+    """The session's events in log order, ``after < seq <= upto``."""
+    table = schema.event
+    query = sa.select(table).where(table.c.session_id == session_id, table.c.seq > after)
+    if upto is not None:
+        query = query.where(table.c.seq <= upto)
+    if kinds is not None:
+        query = query.where(table.c.kind.in_(kinds))
+    query = query.order_by(table.c.seq)
+    if limit is not None:
+        query = query.limit(limit)
+    loads = orjson.loads
+    return [
+        StoredEvent(
+            seq=row.seq,
+            session_id=row.session_id,
+            event_id=row.event_id,
+            kind=row.kind,
+            payload=loads(row.payload),
+            actor=row.actor,
+            recorded_at=from_db_time(row.recorded_at),
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def count(conn: Connection, session_id: str | None = None) -> int:
+    query = sa.select(sa.func.count()).select_from(schema.event)
+    if session_id is not None:
+        query = query.where(schema.event.c.session_id == session_id)
+    return int(conn.execute(query).scalar() or 0)

@@ -1,0 +1,151 @@
+"""The store: one object the web app and the CLI are handed, wrapping the database, the clock and the
+read-model cache. Nothing in it is global; two stores on two databases live side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from datetime import datetime
+from typing import cast
+
+from chequered.core.model import Entry, Event, Season, Session
+from chequered.core.rulebook import Rulebook
+from chequered.store import log, season, tokens
+from chequered.store.codec import LogEvent, Publication, ResultsPublished
+from chequered.store.database import Database, open_database
+from chequered.store.errors import NotFoundError
+from chequered.store.log import AppendResult, Clock, StoredEvent
+from chequered.store.readmodels import Cache, SessionState, fold
+from chequered.store.season import SeasonInfo, SessionInfo
+from chequered.store.tokens import Role, TokenInfo
+
+RulebookLoader = Callable[[str | None], Rulebook]
+
+
+class Store:
+    def __init__(
+        self, database: Database, clock: Clock, rulebook: RulebookLoader, *, cache_size: int = 16
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self._rulebook = rulebook
+        self._states = Cache(cache_size)
+        self._documents = Cache(cache_size * 32)
+
+    @classmethod
+    def open(cls, url: str, clock: Clock, rulebook: RulebookLoader) -> Store:
+        return cls(open_database(url), clock, rulebook)
+
+    def close(self) -> None:
+        self.database.dispose()
+
+    # -- writes ------------------------------------------------------------------------------------
+    def append(
+        self,
+        session_id: str,
+        events: Sequence[LogEvent],
+        actor: str,
+        source_ids: Sequence[str | None] | None = None,
+    ) -> AppendResult:
+        return log.append(self.database, self.clock, session_id, events, actor, source_ids)
+
+    def publish(self, session_id: str, status: Publication, actor: str) -> AppendResult:
+        """Publish the results as they stand now; the publication points at the log's current head."""
+        head = self.head(session_id)
+        return self.append(session_id, [ResultsPublished(status, head)], actor)
+
+    def seed_season(self, data: Season, entries: Sequence[Entry], rulebook: str | None) -> bool:
+        return season.seed_season(self.database, data, entries, rulebook)
+
+    def create_session(self, data: Session, round_id: str | None = None) -> None:
+        season.create_session(self.database, data, round_id)
+
+    def create_token(self, role: Role, label: str = "") -> tuple[TokenInfo, str]:
+        return tokens.create_token(self.database, self.clock, role, label)
+
+    def verify_token(self, token: str) -> TokenInfo | None:
+        return tokens.verify_token(self.database, token)
+
+    def revoke_token(self, token_id: str, by: str) -> TokenInfo:
+        return tokens.revoke_token(self.database, self.clock, token_id, by)
+
+    def tokens(self) -> list[TokenInfo]:
+        return tokens.list_tokens(self.database)
+
+    # -- reads -------------------------------------------------------------------------------------
+    def seasons(self) -> list[SeasonInfo]:
+        with self.database.read() as conn:
+            return season.seasons(conn)
+
+    def season(self, season_id: str) -> SeasonInfo:
+        with self.database.read() as conn:
+            return season.season(conn, season_id)
+
+    def rounds(self, season_id: str) -> list[Event]:
+        with self.database.read() as conn:
+            return season.rounds(conn, season_id)
+
+    def sessions(self) -> list[SessionInfo]:
+        with self.database.read() as conn:
+            return season.sessions(conn)
+
+    def session(self, session_id: str) -> SessionInfo:
+        with self.database.read() as conn:
+            return season.session_info(conn, session_id)
+
+    def season_entries(self, season_id: str) -> list[Entry]:
+        with self.database.read() as conn:
+            season.season(conn, season_id)
+            return season.season_entries(conn, season_id)
+
+    def head(self, session_id: str, as_of: int | None = None) -> int:
+        with self.database.read() as conn:
+            return log.head_in(conn, session_id, as_of)
+
+    def events(
+        self,
+        session_id: str,
+        *,
+        after: int = 0,
+        limit: int | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> list[StoredEvent]:
+        with self.database.read() as conn:
+            season.session_info(conn, session_id)
+            return log.read(conn, session_id, after=after, limit=limit, kinds=kinds)
+
+    def count(self, session_id: str | None = None) -> int:
+        with self.database.read() as conn:
+            return log.count(conn, session_id)
+
+    def position(self, session_id: str, as_of: int | None = None, at: datetime | None = None) -> int:
+        """The session's log position for a read: its head, or its last event at/before a seq or time."""
+        with self.database.read() as conn:
+            season.session_info(conn, session_id)
+            if at is not None:
+                upto = log.seq_at_time(conn, self.database, session_id, at)
+                return upto if as_of is None else min(upto, log.head_in(conn, session_id, as_of))
+            return log.head_in(conn, session_id, as_of)
+
+    def state(self, session_id: str, seq: int) -> SessionState:
+        """The session folded at log position ``seq`` (from ``position``), cached."""
+
+        def build() -> SessionState:
+            with self.database.read() as conn:
+                info = season.session_info(conn, session_id)
+                entries = season.season_entries(conn, info.season_id) if info.season_id else []
+                events = log.read(conn, session_id, upto=seq)
+            return fold(info, entries, events, self._rulebook(info.rulebook))
+
+        return cast(SessionState, self._states.get_or_build(("state", session_id, seq), build))
+
+    def document(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+        """A rendered read (JSON bytes) cached under ``key``, which must include the log position."""
+        return cast(bytes, self._documents.get_or_build(key, build))
+
+    def publication(self, session_id: str, status: Publication) -> int:
+        """The log position of the latest publication of ``status``."""
+        state = self.state(session_id, self.position(session_id))
+        found = [p for p in state.publications if p.publication.status is status]
+        if not found:
+            raise NotFoundError(f"session {session_id!r} has no {status.value} results published yet")
+        return found[-1].publication.as_of

@@ -1,0 +1,45 @@
+"""The app factory: a FastAPI app over a store it is handed, routers one module per subject.
+
+A new subject (live timing) is one more module with a ``router`` and one more line in ``ROUTERS``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import APIRouter, FastAPI
+from fastapi.templating import Jinja2Templates
+
+from chequered.store.store import Store
+from chequered.web import admin, championship, decisions, live, pages, problems, results, seasons, timing
+from chequered.web.deps import Settings
+from chequered.web.limits import BodyLimit
+
+ROUTERS: tuple[APIRouter, ...] = (
+    pages.router,
+    seasons.router,
+    results.router,
+    championship.router,
+    decisions.router,
+    timing.router,
+    admin.router,
+    live.router,
+)
+
+
+def create_app(store: Store, settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title=settings.title,
+        version="0.1.0",
+        description="Timing, scoring and championship API. Reads are public; writes need a bearer token.",
+    )
+    app.state.store = store
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=str(resources.files("chequered.web") / "templates"))
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(
+        BodyLimit, max_upload_bytes=settings.max_upload_bytes, max_json_bytes=settings.max_json_bytes
+    )
+    return app

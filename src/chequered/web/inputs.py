@@ -1,0 +1,106 @@
+"""Validated API inputs: every string bounded, car numbers and ids restricted to what they can be."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from chequered.core.model import DriverCategory, SessionKind, Status
+from chequered.store.codec import Publication
+from chequered.store.tokens import Role
+
+Car = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9#_-]*$"),
+    Field(description='A car as printed on it: "7", "07" and "007" are different cars.'),
+]
+Reason = Annotated[str, StringConstraints(max_length=500)]
+Name = Annotated[str, StringConstraints(max_length=200)]
+SourceId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=56, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
+    Field(description="Your id for this decision; sending the same id again stores it once."),
+]
+SessionId = Annotated[
+    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PenaltyIn(_Input):
+    car: Car
+    kind: Literal["time", "laps", "lap_deleted"] = Field(
+        description="time: add ms to race time; laps: take laps off; lap_deleted: strike lap out"
+    )
+    ms: int | None = Field(None, ge=1, le=86_400_000, description="for kind=time")
+    laps: int | None = Field(None, ge=1, le=10_000, description="for kind=laps")
+    lap: int | None = Field(None, ge=1, le=100_000, description="for kind=lap_deleted")
+    reason: Reason = ""
+    id: SourceId | None = None
+
+
+class StatusIn(_Input):
+    car: Car
+    status: Status
+    reason: Reason = ""
+    id: SourceId | None = None
+
+
+class PublicationIn(_Input):
+    status: Publication
+
+
+class LapIn(_Input):
+    car: Car
+    lap: int = Field(ge=0, le=100_000)
+    lap_time_ms: int | None = Field(None, ge=0, le=86_400_000)
+    elapsed_ms: int = Field(ge=0, le=10 * 86_400_000)
+    driver: int = Field(1, ge=1, le=10)
+    driver_name: Name = ""
+    sectors: list[int | None] = Field(default_factory=list, max_length=20)
+    in_pit: bool = False
+    pit_time_ms: int | None = Field(None, ge=0, le=86_400_000)
+    flag: Annotated[str, StringConstraints(max_length=8)] = ""
+    kph: float | None = Field(None, ge=0, le=1000)
+
+
+class LapsIn(_Input):
+    laps: list[LapIn] = Field(min_length=1, max_length=2_000)
+
+
+class SessionIn(_Input):
+    id: SessionId
+    name: Name
+    kind: SessionKind
+    round: SessionId | None = None
+    duration_min: int | None = Field(None, ge=1, le=48 * 60)
+    laps: int | None = Field(None, ge=1, le=10_000)
+    start: datetime | None = Field(None, description="UTC instant, with offset")
+
+
+class DriverIn(_Input):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    category: DriverCategory | None = None
+    nationality: Annotated[str, StringConstraints(max_length=64)] = ""
+    short_name: Annotated[str, StringConstraints(max_length=64)] = ""
+
+
+class EntryIn(_Input):
+    car: Car
+    number: Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
+    car_class: Annotated[str, StringConstraints(max_length=64)] = Field("", alias="class")
+    team: Name = ""
+    car_model: Name = ""
+    group: Annotated[str, StringConstraints(max_length=64)] = ""
+    manufacturer: Annotated[str, StringConstraints(max_length=100)] = ""
+    drivers: list[DriverIn] = Field(default_factory=list, max_length=8)
+
+
+class TokenIn(_Input):
+    role: Role
+    label: Name = ""

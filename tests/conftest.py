@@ -21,6 +21,7 @@ IMSA = ALKAMEL / "imsa-tobi-imsa_data" / "data"
 GRCUP = ALKAMEL / "grcup-sro-america-grosz99-hackthetrack" / "data" / "race_results"
 WEC = ALKAMEL / "wec-y047aka-elm-motorsport-analysis"
 WEC_2019 = ALKAMEL / "wec-f1datajunkie-WEC"
+RMONITOR = SHARED_DATA / "timing" / "rmonitor"
 PENALTIES = Path(__file__).resolve().parent / "data" / "penalties"
 
 _skipped_for_data: list[str] = []

@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.templating import Jinja2Templates
 
 from chequered.store.store import Store
-from chequered.web import admin, championship, decisions, pages, problems, results, seasons, timing
+from chequered.web import admin, championship, decisions, live, pages, problems, results, seasons, timing
 from chequered.web.deps import Settings
 from chequered.web.limits import BodyLimit
 
@@ -23,6 +23,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     decisions.router,
     timing.router,
     admin.router,
+    live.router,
 )
 
 

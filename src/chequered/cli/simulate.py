@@ -1,0 +1,121 @@
+"""``chequered simulate weekend``: a simulated race weekend as Al Kamel files, or served live as an
+RMonitor feed."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import typer
+
+from chequered.cli.app import app
+from chequered.cli.server import DatabaseUrl, open_store, seed_packaged
+from chequered.cli.simulate_live import stream_into_store
+from chequered.core.errors import ChequeredError
+from chequered.importers.alkamel_writer import analysis_csv, classification_csv, decisions_csv
+from chequered.seasons import list_seasons, load_season
+from chequered.sim.rmonitor import parse_address, serve_session
+from chequered.sim.weekend import SimulatedSession, SimulatedWeekend, simulate_weekend
+
+simulate = typer.Typer(help="Simulate race weekends.", no_args_is_help=True)
+app.add_typer(simulate, name="simulate")
+
+
+def session_folder(weekend: SimulatedWeekend, simulated: SimulatedSession) -> str:
+    """Al Kamel's folder name: local start ``yyyymmddhhmm`` then the session name."""
+    session = simulated.session
+    if session.start is None:
+        return session.name
+    local = session.start.astimezone(ZoneInfo(weekend.event.circuit.timezone))
+    return f"{local:%Y%m%d%H%M}_{session.name}"
+
+
+def write_weekend(weekend: SimulatedWeekend, out: Path) -> list[Path]:
+    """Write each session's lap analysis, classification and decisions under ``out``."""
+    written: list[Path] = []
+    zone = ZoneInfo(weekend.event.circuit.timezone)
+    for simulated in weekend.sessions:
+        folder = out / session_folder(weekend, simulated)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = simulated.session.name
+        start = simulated.session.start.astimezone(zone) if simulated.session.start else None
+        classification = simulated.classify(weekend.rulebook)
+        kph = {(lap.car, lap.lap): lap.kph for lap in simulated.laps if lap.kph is not None}
+        files = {
+            f"23_AnalysisEnduranceWithSections_{name}.CSV": analysis_csv(
+                simulated.entries, simulated.laps, start, weekend.track.split_shares
+            ),
+            f"03_Classification_{name}.CSV": classification_csv(classification, kph),
+            "decisions.csv": decisions_csv(simulated.decisions),
+        }
+        for file_name, data in files.items():
+            path = folder / file_name
+            path.write_bytes(data)
+            written.append(path)
+    return written
+
+
+def _session(weekend: SimulatedWeekend, wanted: str) -> SimulatedSession:
+    for simulated in weekend.sessions:
+        if simulated.session.id.endswith(f"-{wanted}") or simulated.session.name == wanted:
+            return simulated
+    names = ", ".join(s.session.id.rsplit("-", 1)[-1] for s in weekend.sessions)
+    raise typer.BadParameter(f"no session {wanted!r}; sessions: {names}", param_hint="--session")
+
+
+@simulate.command("weekend")
+def weekend_command(
+    season: str = typer.Option("gt4-europe-2023", "--season", help="A packaged season."),
+    round_: int = typer.Option(..., "--round", help="Round number of the season."),
+    seed: int = typer.Option(..., "--seed", help="Random seed: the same seed gives the same weekend."),
+    out: Path | None = typer.Option(None, "--out", help="Write Al Kamel files for every session here."),
+    rmonitor: str | None = typer.Option(None, "--rmonitor", help="Serve a session as RMonitor on HOST:PORT."),
+    session: str = typer.Option("R1", "--session", help="The session to serve (FP1, FP2, Q1, Q2, R1, R2)."),
+    speed: float = typer.Option(
+        1.0, "--speed", min=0, help="N x real time for --rmonitor / --live; 0 = as fast as possible."
+    ),
+    live: bool = typer.Option(False, "--live", help="Stream a session into the event store (live timing)."),
+    database_url: str | None = DatabaseUrl,
+) -> None:
+    """Simulate one round of a packaged season: FP1, FP2, Q1, Q2, Race 1, Race 2."""
+    if season not in list_seasons():
+        raise typer.BadParameter(f"no season {season!r}; packaged: {', '.join(list_seasons())}")
+    data = load_season(season)
+    rounds = [e.round for e in data.season.events]
+    if round_ not in rounds:
+        raise typer.BadParameter(
+            f"no round {round_}; rounds: {', '.join(map(str, rounds))}", param_hint="--round"
+        )
+    address = None
+    if rmonitor is not None:
+        try:
+            address = parse_address(rmonitor)
+        except ChequeredError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--rmonitor") from None
+    if out is None and rmonitor is None and not live:
+        raise typer.BadParameter("say where the weekend goes: --out DIR, --rmonitor HOST:PORT and/or --live")
+    weekend = simulate_weekend(data, round_, seed)
+    if out is not None:
+        written = write_weekend(weekend, out)
+        print(
+            f"{weekend.event.name}: {len(weekend.sessions)} sessions, {len(weekend.cars)} cars, "
+            f"{len(written)} files under {out}"
+        )
+    if live:
+        store = open_store(database_url)
+        try:
+            seed_packaged(store, season)
+            chosen = _session(weekend, session)
+            print(
+                f"streaming {chosen.session.name} into the store as session {chosen.session.id} at {speed:g}x"
+            )
+            stored = stream_into_store(store, chosen, speed)
+        finally:
+            store.close()
+        print(f"{stored} events stored; watch /ws/live/{chosen.session.id} on `chequered serve`")
+    if address is not None:
+        host, port = address
+        chosen = _session(weekend, session)
+        print(f"serving {chosen.session.name} as RMonitor on {host}:{port} at {speed:g}x")
+        asyncio.run(serve_session(chosen, weekend.track, host, port, speed))

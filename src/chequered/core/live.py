@@ -1,0 +1,468 @@
+"""The incremental live state of a session: one event in, only what changed out.
+
+Each event updates the cars it touches in place: the order overall and per class is a sorted list of
+rank keys where a car is taken out and put back (a binary search, no re-sort), and gaps are recomputed
+only where positions moved, or for everybody when the leader changed. The standing of a car is the one
+``classification.classify`` computes (same counting at the flag, same statuses, same keys, entry order
+as the last tie-break), so ``LiveState.classification()`` equals ``classify`` on the same events.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chequered.core.classification import (
+    NO_GAP,
+    Classification,
+    FastestLap,
+    Result,
+)
+from chequered.core.errors import UnknownCarError
+from chequered.core.events import LapCompleted, LapDeleted, LapPenalty, StatusChanged, TimePenalty
+from chequered.core.feed import (
+    ClockTicked,
+    DriverChanged,
+    EntryRegistered,
+    LiveEvent,
+    PitCrossed,
+    PitLine,
+    SectorCompleted,
+    SessionOpened,
+)
+from chequered.core.live_car import CarState, gap, other_status, race_status
+from chequered.core.live_flag import FlagInstant
+from chequered.core.live_sectors import SectorBests
+from chequered.core.live_view import ROW_FIELDS, as_row, faster, plain, text
+from chequered.core.model import Entry, Lap, Session, SessionKind, Status
+from chequered.core.rulebook import Rulebook
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveDelta:
+    """What one event changed: session fields and, per car, the fields of its row that changed."""
+
+    seq: int
+    session: Row = field(default_factory=dict)
+    cars: dict[str, Row] = field(default_factory=dict)
+
+
+class LiveState:
+    """The live timing board of one session, folded event by event."""
+
+    def __init__(self, session: Session, rules: Rulebook, entries: Iterable[Entry] = ()) -> None:
+        self.rules = rules
+        self.seq = 0
+        self._open(session)
+        for entry in entries:
+            self._register(entry)
+        self._touched.clear()
+        for car, state in self._cars.items():
+            self._rows[car] = self._values(state)
+
+    def _open(self, session: Session) -> None:
+        self.session = session
+        self._race = session.kind is SessionKind.RACE
+        self._cars: dict[str, CarState] = {}
+        self._order: list[tuple[tuple[int, int, int, int, int], str]] = []
+        self._class_order: dict[str, list[tuple[tuple[int, int, int, int, int], str]]] = {}
+        self._rows: dict[str, tuple[Any, ...]] = {}
+        self._clock: Row = {
+            "elapsed_ms": 0,
+            "time_to_go_ms": None,
+            "laps_to_go": None,
+            "flag": "",
+            "track_status": "",
+        }
+        self._session_row: Row = {}
+        self.flag_ms: int | None = None
+        self._flag = FlagInstant(session)
+        self.sectors = SectorBests()
+        self._changes: dict[str, Row] = {}
+        self._touched: dict[str, bool] = {}
+        self._session_changes: Row = {}
+
+    # -- applying events -------------------------------------------------------------------------
+
+    def apply(self, event: LiveEvent) -> LiveDelta | None:
+        """Fold one event; the delta of what changed, or None. Unknown cars raise ``UnknownCarError``
+        before anything is touched."""
+        self._changes, self._session_changes, self._touched = {}, {}, {}
+        if isinstance(event, LapCompleted):
+            self._lap(event.lap)
+        elif isinstance(event, ClockTicked):
+            self._tick(event)
+        elif isinstance(event, EntryRegistered):
+            if self._register(event.entry):
+                self._emit(self._cars[event.entry.car], full=True)
+        elif isinstance(event, SessionOpened):
+            self._open(event.session)
+            self._session_changes = {"reset": True, **self.session_row()}
+        elif isinstance(event, PitCrossed | SectorCompleted | DriverChanged):
+            self._car_event(event)
+        else:
+            self._decision(event)
+        self._flush()
+        if not self._changes and not self._session_changes:
+            return None
+        self.seq += 1
+        return LiveDelta(self.seq, self._session_changes, self._changes)
+
+    def _car(self, car: str, what: str) -> CarState:
+        state = self._cars.get(car)
+        if state is None:
+            raise UnknownCarError(car, f"{what} in live session {self.session.id}")
+        return state
+
+    def _register(self, entry: Entry) -> bool:
+        state = self._cars.get(entry.car)
+        if state is not None:
+            if state.entry == entry:
+                return False
+            old_class = state.entry.car_class
+            if old_class != entry.car_class:
+                self._class_order[old_class].remove((state.key, state.car))
+                insort(self._class_order.setdefault(entry.car_class, []), (state.key, state.car))
+                self._class_positions(old_class, 0, len(self._class_order[old_class]) - 1, True)
+            state.entry = entry
+            self._class_positions(entry.car_class, 0, len(self._class_order[entry.car_class]) - 1, True)
+            return True
+        state = CarState(entry, len(self._cars))
+        state.key = state.rank_key(self.session.kind)
+        self._cars[entry.car] = state
+        insort(self._order, (state.key, state.car))
+        insort(self._class_order.setdefault(entry.car_class, []), (state.key, state.car))
+        self._reorder([state])
+        return True
+
+    def _lap(self, lap: Lap) -> None:
+        car = self._car(lap.car, f"lap {lap.lap}")
+        in_order = car.laps_log.add(lap)
+        changed_flag = self._update_flag(lap, in_order)
+        self._show_lap(car, lap)
+        self._restand(list(self._cars.values()) if changed_flag else [car])
+        if lap.elapsed_ms > self._clock["elapsed_ms"]:
+            self._set_clock("elapsed_ms", lap.elapsed_ms)
+
+    def _update_flag(self, lap: Lap, in_order: bool) -> bool:
+        before = self.flag_ms
+        self.flag_ms = self._flag.crossed(lap, in_order, self._cars_laps)
+        if self.flag_ms != before:
+            self._set_session("flag_ms", self.flag_ms)
+            return True
+        return False
+
+    def _cars_laps(self) -> dict[str, list[Lap]]:
+        return {car: state.laps_log.laps for car, state in self._cars.items()}
+
+    def _show_lap(self, car: CarState, lap: Lap) -> None:
+        """What the board shows of the newest crossing: times, sectors, pit and driver."""
+        if car.last_elapsed_ms is not None and lap.elapsed_ms < car.last_elapsed_ms:
+            return  # a late crossing changes the standing, not the newest times
+        car.last_lap_ms, car.last_elapsed_ms = lap.lap_time_ms, lap.elapsed_ms
+        car.stopped = False
+        if lap.sectors:
+            car.sectors = list(lap.sectors)
+            if self.sectors.record_lap(car, lap.sectors):
+                self._session_bests()
+            car.marks = self.sectors.marks(car)
+        if lap.in_pit:
+            if not car.in_pit:
+                car.stops += 1
+                car.in_pit, car.pit_in_ms = True, lap.elapsed_ms
+            car.out_lap = False
+        else:
+            car.in_pit = car.out_lap = False
+        if lap.driver_name and lap.driver_name != car.driver:
+            if car.driver:
+                car.stint_start_ms = car.pit_in_ms if car.pit_in_ms is not None else lap.elapsed_ms
+            car.driver = lap.driver_name
+
+    def _car_event(self, event: PitCrossed | SectorCompleted | DriverChanged) -> None:
+        car = self._car(event.car, type(event).__name__)
+        if isinstance(event, PitCrossed):
+            if event.line is PitLine.IN and not car.in_pit:
+                car.stops += 1
+                car.in_pit, car.out_lap, car.pit_in_ms = True, False, event.elapsed_ms
+            elif event.line is PitLine.OUT:
+                car.in_pit, car.out_lap = False, True
+        elif isinstance(event, SectorCompleted):
+            if event.sector <= 1 or event.sector <= len(car.sectors):
+                car.sectors = []  # a sector the car already has: a new lap began
+            while len(car.sectors) < event.sector - 1:
+                car.sectors.append(None)
+            car.sectors[event.sector - 1 :] = [event.sector_ms]
+            if self.sectors.record_sector(car, event.sector, event.sector_ms):
+                self._session_bests()
+            car.marks = self.sectors.marks(car)
+        elif event.driver_name != car.driver:
+            car.driver, car.stint_start_ms = event.driver_name, event.elapsed_ms
+        car.stopped = False
+        self._emit(car)
+
+    def _decision(self, event: TimePenalty | LapDeleted | LapPenalty | StatusChanged) -> None:
+        car = self._car(event.car, type(event).__name__)
+        if isinstance(event, TimePenalty):
+            car.penalty_ms += event.ms
+        elif isinstance(event, LapPenalty):
+            car.lap_penalty += event.laps
+        elif isinstance(event, LapDeleted):
+            car.laps_log.delete(event.lap)
+        else:
+            car.ruled = None if event.status is Status.CLASSIFIED else event.status
+        self._restand(list(self._cars.values()))
+
+    def _tick(self, tick: ClockTicked) -> None:
+        for name in ("elapsed_ms", "time_to_go_ms", "laps_to_go", "flag", "track_status"):
+            self._set_clock(name, getattr(tick, name))
+        for car in self._cars.values():
+            stopped = self._is_stopped(car, tick.elapsed_ms)
+            if stopped != car.stopped:
+                car.stopped = stopped
+                self._emit(car)
+
+    @staticmethod
+    def _is_stopped(car: CarState, now_ms: int) -> bool:
+        """No crossing for twice the car's best lap (five minutes without one), out of the pits."""
+        if car.in_pit or car.last_elapsed_ms is None or car.status is not Status.CLASSIFIED:
+            return False
+        best = car.best.lap_time_ms if car.best is not None and car.best.lap_time_ms else 150_000
+        return now_ms - car.last_elapsed_ms > 2 * best
+
+    # -- order, positions and gaps ---------------------------------------------------------------
+
+    def _restand(self, dirty: list[CarState]) -> None:
+        kind = self.session.kind
+        for car in dirty:
+            car.restand(self.flag_ms, kind)
+        everybody = len(dirty) == len(self._cars)
+        if self._race and self.rules.classification.min_distance > 0 and not everybody:
+            dirty, everybody = list(self._cars.values()), True
+        self._statuses(dirty, everybody)
+        self._reorder(dirty)
+        for car in dirty:
+            self._emit(car)
+
+    def _statuses(self, dirty: list[CarState], everybody: bool) -> None:
+        if not self._race:
+            for car in dirty:
+                car.status = other_status(car)
+            return
+        rules = self.rules.classification
+        overall, per_class = 0, dict[str, int]()
+        if rules.min_distance > 0:
+            out = (Status.DISQUALIFIED, Status.EXCLUDED)
+            running = [c for c in self._cars.values() if c.ruled not in out]
+            overall = max((c.laps for c in running), default=0)
+            for c in running:
+                per_class[c.entry.car_class] = max(per_class.get(c.entry.car_class, 0), c.laps)
+        for car in dirty:
+            winner = per_class.get(car.entry.car_class, 0) if rules.distance_basis == "class" else overall
+            car.status = race_status(car, winner, rules)
+
+    def _reorder(self, moved: list[CarState]) -> None:
+        kind = self.session.kind
+        lo, hi = len(self._order), -1
+        class_range: dict[str, tuple[int, int]] = {}
+        for car in moved:
+            key = car.rank_key(kind)
+            if key == car.key and car.position:
+                continue
+            i = bisect_left(self._order, (car.key, car.car))
+            del self._order[i]
+            insort(self._order, (key, car.car))
+            j = bisect_left(self._order, (key, car.car))
+            lo, hi = min(lo, i, j), max(hi, i, j)
+            in_class = self._class_order[car.entry.car_class]
+            ci = bisect_left(in_class, (car.key, car.car))
+            del in_class[ci]
+            insort(in_class, (key, car.car))
+            cj = bisect_left(in_class, (key, car.car))
+            clo, chi = class_range.get(car.entry.car_class, (ci, cj))
+            class_range[car.entry.car_class] = (min(clo, ci, cj), max(chi, ci, cj))
+            car.key = key
+        if hi < 0:
+            return
+        self._positions(lo, hi)
+        for car_class, (clo, chi) in class_range.items():
+            self._class_positions(car_class, clo, chi, False)
+
+    def _positions(self, lo: int, hi: int) -> None:
+        order, cars, kind = self._order, self._cars, self.session.kind
+        for i in range(lo, hi + 1):
+            car = cars[order[i][1]]
+            if car.position != i + 1:
+                car.position = i + 1
+                self._emit(car)
+        leader = cars[order[0][1]]
+        end = len(order) - 1 if lo == 0 else min(hi + 1, len(order) - 1)
+        for i in range(0 if lo == 0 else lo, end + 1):
+            car = cars[order[i][1]]
+            if car.group <= 1 and leader.group <= 1:
+                new_gap = gap(kind, leader, car) if car is not leader else NO_GAP
+                interval = gap(kind, cars[order[i - 1][1]], car) if i > 0 else NO_GAP
+            else:
+                new_gap = interval = NO_GAP
+            if new_gap != car.gap or interval != car.interval:
+                car.gap, car.interval = new_gap, interval
+                car.texts = (text(new_gap), text(interval), car.texts[2], car.texts[3])
+                self._emit(car)
+
+    def _class_positions(self, car_class: str, lo: int, hi: int, all_gaps: bool) -> None:
+        order, cars, kind = self._class_order.get(car_class, []), self._cars, self.session.kind
+        if not order:
+            return
+        for i in range(lo, hi + 1):
+            car = cars[order[i][1]]
+            if car.class_position != i + 1:
+                car.class_position = i + 1
+                self._emit(car)
+        leader = cars[order[0][1]]
+        end = len(order) - 1 if lo == 0 or all_gaps else min(hi + 1, len(order) - 1)
+        for i in range(0 if (lo == 0 or all_gaps) else lo, end + 1):
+            car = cars[order[i][1]]
+            if car.group <= 1 and leader.group <= 1:
+                new_gap = gap(kind, leader, car) if car is not leader else NO_GAP
+                interval = gap(kind, cars[order[i - 1][1]], car) if i > 0 else NO_GAP
+            else:
+                new_gap = interval = NO_GAP
+            if new_gap != car.class_gap or interval != car.class_interval:
+                car.class_gap, car.class_interval = new_gap, interval
+                car.texts = (car.texts[0], car.texts[1], text(new_gap), text(interval))
+                self._emit(car)
+
+    # -- output ----------------------------------------------------------------------------------
+
+    def _values(self, car: CarState) -> tuple[Any, ...]:
+        """The board row of a car as a tuple in ``ROW_FIELDS`` order (cheap to build and compare)."""
+        best = car.best
+        return (
+            car.position,
+            car.class_position,
+            car.laps,
+            car.status.value,
+            car.time_ms,
+            *car.texts,
+            car.last_lap_ms,
+            best.lap_time_ms if best else None,
+            best.lap if best else None,
+            tuple(car.sectors),
+            car.marks,
+            car.in_pit,
+            car.out_lap,
+            car.stopped,
+            car.stops,
+            car.driver,
+            car.stint_start_ms,
+        )
+
+    def _row(self, car: CarState) -> Row:
+        return as_row(self._values(car))
+
+    def _emit(self, car: CarState, full: bool = False) -> None:
+        """Mark a car's row for the delta; rows are built once per event, in ``_flush``."""
+        self._touched[car.car] = self._touched.get(car.car, False) or full
+
+    def _flush(self) -> None:
+        for name, full in self._touched.items():
+            car = self._cars.get(name)
+            if car is None:
+                continue
+            values = self._values(car)
+            old = self._rows.get(name)
+            if old is None or full:
+                self._changes[name] = {**as_row(values), **self._entry_row(car.entry)}
+            elif values != old:
+                pairs = enumerate(zip(values, old, strict=True))
+                self._changes[name] = {ROW_FIELDS[i]: plain(new) for i, (new, was) in pairs if new != was}
+            self._rows[name] = values
+
+    @staticmethod
+    def _entry_row(entry: Entry) -> Row:
+        return {
+            "number": entry.number,
+            "class": entry.car_class,
+            "team": entry.team,
+            "car_model": entry.car_model,
+            "drivers": [d.name for d in entry.drivers],
+        }
+
+    def _set_clock(self, name: str, value: object) -> None:
+        if self._clock.get(name) != value:
+            self._clock[name] = value
+            self._session_changes[name] = value
+
+    def _set_session(self, name: str, value: object) -> None:
+        self._session_changes[name] = value
+
+    def _session_bests(self) -> None:
+        bests = self.sectors.session_row()
+        if bests != self._session_row:
+            self._session_row = bests
+            self._session_changes.update(bests)
+
+    def session_row(self) -> Row:
+        return {
+            "id": self.session.id,
+            "name": self.session.name,
+            "kind": self.session.kind.value,
+            "flag_ms": self.flag_ms,
+            **self._clock,
+            **self.sectors.session_row(),
+        }
+
+    def snapshot(self) -> Row:
+        """The whole board: session fields and every car's row, in overall order."""
+        rows = []
+        for _, car in self._order:
+            state = self._cars[car]
+            rows.append({"car": car, **self._entry_row(state.entry), **self._row(state)})
+        return {"seq": self.seq, "session": self.session_row(), "cars": rows}
+
+    def classification(self) -> Classification:
+        """The live order as a ``Classification``: equal to ``classify`` on the same events."""
+        results: list[Result] = []
+        fastest: FastestLap | None = None
+        class_fastest: dict[str, FastestLap] = {}
+        for _, name in self._order:
+            car = self._cars[name]
+            best = car.best
+            if best is not None and best.lap_time_ms is not None and car.group < 3:
+                candidate = FastestLap(
+                    car.car,
+                    car.entry.car_class,
+                    best.lap,
+                    best.lap_time_ms,
+                    best.driver_name,
+                    best.elapsed_ms,
+                )
+                fastest = faster(fastest, candidate)
+                class_fastest[car.entry.car_class] = faster(class_fastest.get(car.entry.car_class), candidate)
+            results.append(
+                Result(
+                    position=car.position,
+                    class_position=car.class_position,
+                    entry=car.entry,
+                    status=car.status,
+                    laps=car.laps,
+                    total_time_ms=car.time_ms,
+                    best_lap_ms=best.lap_time_ms if best else None,
+                    best_lap=best.lap if best else None,
+                    gap=car.gap,
+                    interval=car.interval,
+                    class_gap=car.class_gap,
+                    class_interval=car.class_interval,
+                    penalty_ms=car.penalty_ms,
+                    took_flag=car.took_flag,
+                )
+            )
+        flag = self.flag_ms if self._flag.any_lap else None
+        return Classification(self.session, tuple(results), fastest, class_fastest, flag)
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(state.entry for state in self._cars.values())

@@ -7,6 +7,8 @@ variable ``CHEQUERED_DATABASE_URL``) names another, such as ``postgresql://user@
 from __future__ import annotations
 
 import getpass
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +64,11 @@ def serve_command(
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
     season: str = typer.Option(DEFAULT_SEASON, "--season", help="Packaged season seeded on first start."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
+    demo: bool = typer.Option(
+        False,
+        "--demo",
+        help="Also run a simulated race of round 2 live (10x speed) into an empty race session.",
+    ),
 ) -> None:
     """Serve the API and the index page; seeds the season into an empty store on first start."""
     import uvicorn
@@ -72,12 +79,45 @@ def serve_command(
     store = open_store(database_url)
     if seed_packaged(store, season):
         typer.echo(f"seeded season {season} into {store.database.engine.url!r}")
+    simulator = _start_demo(store, database_url, host, port) if demo else None
     try:
         uvicorn.run(
             create_app(store, Settings()), host=host, port=port, log_level="info", access_log=access_log
         )
     finally:
+        if simulator is not None:
+            simulator.terminate()
+            simulator.wait(timeout=10)
         store.close()
+
+
+DEMO_ROUND = 2
+DEMO_SESSIONS = ("R1", "R2")
+
+
+def _start_demo(
+    store: Store, database_url: str | None, host: str, port: int
+) -> subprocess.Popen[bytes] | None:
+    """A newcomer's first view: a simulated race streamed into the store by a second process (SQLite
+    takes one writer at a time across processes), watched on the live board while it runs."""
+    from chequered.seasons import load_season
+
+    event = load_season(DEFAULT_SEASON).event(DEMO_ROUND)
+    for name in DEMO_SESSIONS:
+        session_id = next(s.id for s in event.sessions if s.id.endswith(f"-{name}"))
+        if store.count(session_id) == 0:
+            break
+    else:
+        typer.echo("the demo races are already in this store; remove the database file to watch them again")
+        return None
+    command = [sys.executable, "-m", "chequered.cli", "simulate", "weekend", "--season", DEFAULT_SEASON]
+    command += ["--round", str(DEMO_ROUND), "--seed", "7", "--live", "--session", name, "--speed", "10"]
+    command += [
+        "--database-url",
+        database_url or store.database.engine.url.render_as_string(hide_password=False),
+    ]
+    typer.echo(f"simulating {name} of round {DEMO_ROUND} live: http://{host}:{port}/live/{session_id}")
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL)
 
 
 @token_app.command("create")

@@ -186,3 +186,12 @@ def test_bad_season_data_names_the_key(old: str, new: str, message: str) -> None
 def test_bad_circuit_zone() -> None:
     with pytest.raises(ParseError, match=r"x\.timezone: 'CEST' is not an IANA time zone"):
         parse_circuits(_CIRCUIT.replace("Europe/Paris", "CEST"), "circuits.toml")
+
+
+def test_the_season_names_a_packaged_rulebook() -> None:
+    from chequered import rulebooks
+
+    data = load_season("gt4-europe-2023")
+    rules = rulebooks.load(data.rulebook)
+    assert rules.calendar.rounds == len(data.season.events)
+    assert {c.id for c in rules.classes} == {c.id for c in data.classes}

@@ -26,19 +26,19 @@ from tests.conftest import IMSA, FixedClock, real_file
 
 LAPS = IMSA / "2023/08-long-beach-street-circuit/202304151405-race-laps.csv"
 ROOT = Path(__file__).resolve().parents[2]
-RUNS = 20
+RUNS = 20  # the issue asks for at least 20 kills
 
 
-def _writer(url: str, laps: Path, seed: int, *extra: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "tests.store.crash_writer", url, str(laps), "race", str(seed), *extra]
+def _writer(url: str, laps: Path, seed: int, session: str = "race", *extra: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "tests.store.crash_writer", url, str(laps), session, str(seed), *extra]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ})
 
 
-def _stored_ids(store: Store) -> list[str]:
+def _stored_ids(store: Store, session: str = "race") -> list[str]:
     with store.database.read() as conn:
         query = (
             sa.select(schema.event.c.event_id)
-            .where(schema.event.c.session_id == "race")
+            .where(schema.event.c.session_id == session)
             .order_by(schema.event.c.seq)
         )
         return [row[0] for row in conn.execute(query)]
@@ -54,47 +54,55 @@ def _ids(laps: Path) -> list[str]:
 
 @pytest.mark.realdata
 def test_sigkill_at_random_points_loses_no_acknowledged_event(tmp_path: Path) -> None:
+    """Each run writes its own session and is killed after a random number of acknowledged appends
+    (plus a random few milliseconds, to land inside the next transaction)."""
     laps = real_file(LAPS)
     url = f"sqlite:///{tmp_path / 'crash.sqlite'}"
     store = Store.open(url, FixedClock(), rulebooks.load)
-    store.create_session(Session("race", "Long Beach", SessionKind.RACE))
+    for run in range(RUNS):
+        store.create_session(Session(f"race-{run}", "Long Beach", SessionKind.RACE))
     store.close()
     expected = _ids(laps)
     chooser = random.Random(20230415)
-    killed_mid_append = 0
     for run in range(RUNS):
-        writer = _writer(url, laps, run)
+        session = f"race-{run}"
+        writer = _writer(url, laps, run, session)
         assert writer.stdout is not None
         assert writer.stdout.readline().strip() == "READY"
-        time.sleep(chooser.uniform(0.0, 0.6))
+        acks = chooser.randint(0, 40)
+        acked = 0
+        for _ in range(acks):
+            line = writer.stdout.readline()
+            assert line.startswith("ACK"), line
+            acked = int(line.split()[1])
+        time.sleep(chooser.uniform(0.0, 0.02))
         writer.send_signal(signal.SIGKILL)
         out, _ = writer.communicate()
-        acked = max([int(line.split()[1]) for line in out.splitlines() if line.startswith("ACK")] or [0])
-        killed_mid_append += "DONE" not in out
-        # After the crash: a fresh process opens the store; the log is readable and holds every
-        # acknowledged event exactly once (in this run's prefix; earlier runs may have stored more).
+        assert "DONE" not in out
+        acked = max([acked, *(int(line.split()[1]) for line in out.splitlines() if line.startswith("ACK"))])
+        # Restarted: a fresh store opens the file; the log is readable and holds every acknowledged
+        # event exactly once, in order, and nothing that is not a prefix of what was sent.
         reopened = Store.open(url, FixedClock(), rulebooks.load)
         with reopened.database.read() as conn:
             assert conn.execute(sa.text("PRAGMA integrity_check")).scalar() == "ok"
-        stored = _stored_ids(reopened)
+        stored = _stored_ids(reopened, session)
         assert len(stored) == len(set(stored)), f"run {run}: an event is stored twice"
         assert set(expected[:acked]) <= set(stored), f"run {run}: an acknowledged event is missing"
         assert stored == expected[: len(stored)], f"run {run}: the log is not a prefix of the session"
-        reopened.state("race", reopened.position("race"))  # folds without error
+        reopened.state(session, reopened.position(session))  # folds without error
         reopened.close()
-    assert killed_mid_append >= RUNS // 2, "the kills mostly landed after the writer had finished"
 
-    # A final run completes: the whole session, once, classifying as the file does.
-    writer = _writer(url, laps, 999)
+    # The last session's writer, restarted, re-sends everything: the whole session, once.
+    writer = _writer(url, laps, 999, f"race-{RUNS - 1}")
     out, _ = writer.communicate(timeout=300)
     assert writer.returncode == 0 and "DONE" in out
     store = Store.open(url, FixedClock(), rulebooks.load)
-    assert _stored_ids(store) == expected
+    assert _stored_ids(store, f"race-{RUNS - 1}") == expected
     timing = alkamel.read_laps(laps)
-    direct = classify(
-        Session("race", "Long Beach", SessionKind.RACE), timing.entries, timing.laps, [], rulebooks.load(None)
-    )
-    assert store.state("race", store.position("race")).classification.results == direct.results
+    session = Session(f"race-{RUNS - 1}", "Long Beach", SessionKind.RACE)
+    direct = classify(session, timing.entries, timing.laps, [], rulebooks.load(None))
+    state = store.state(session.id, store.position(session.id))
+    assert state.classification.results == direct.results
     store.close()
 
 
@@ -107,9 +115,9 @@ def test_two_processes_writing_one_sqlite_file_lose_nothing(tmp_path: Path) -> N
     store.close()
     # Each writer takes two thirds of the events: a third is written by both at once.
     writers = [
-        _writer(url, laps, 1, "3", "0"),
-        _writer(url, laps, 2, "3", "1"),
-        _writer(url, laps, 3, "3", "2"),
+        _writer(url, laps, 1, "race", "3", "0"),
+        _writer(url, laps, 2, "race", "3", "1"),
+        _writer(url, laps, 3, "race", "3", "2"),
     ]
     writers.append(_writer(url, laps, 4))  # and one writes everything, overlapping all three
     for writer in writers:

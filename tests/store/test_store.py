@@ -153,3 +153,24 @@ def test_bad_urls_are_refused_with_a_message() -> None:
         open_database("sqlite:////nonexistent/dir/x.sqlite")
     with pytest.raises(StoreError, match="in-memory"):
         open_database("sqlite://")
+
+
+def test_a_write_by_another_process_invalidates_cached_reads(database_url: str, clock: FixedClock) -> None:
+    """Two stores on one database stand for two processes: the reader's cache is keyed by the log head,
+    so the other's append is seen at once."""
+    reader = Store.open(database_url, clock, rulebooks.load)
+    writer = Store.open(database_url, clock, rulebooks.load)
+    _seed(writer)
+    sid = "r1-ricard-r1"
+    writer.append(sid, [LapCompleted(lap) for lap in season_fixture.race_laps()], "timekeeper")
+    before = reader.latest(sid)
+    assert reader.state(sid, before).classification.results[0].car == "7"
+    writer.append(sid, [TimePenalty("7", 30_000)], "steward")
+    after = reader.latest(sid)
+    assert after == before + 1
+    assert reader.state(sid, after).classification.results[0].car == "21"
+    with pytest.raises(NotFoundError):
+        reader.latest("no-such-session")
+    assert reader.latest("r1-ricard-q1") == 0
+    reader.close()
+    writer.close()

@@ -27,7 +27,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def store(database_url: str, clock: FixedClock) -> Iterator[Store]:
     opened = Store.open(database_url, clock, rulebooks.load)
-    opened.seed_season(season_fixture.season(), season_fixture.entries(), None)
+    opened.seed_season(season_fixture.season(), season_fixture.entries(), "gt4-europe-2023")
     yield opened
     opened.close()
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from chequered.store.store import Store
 from tests.conftest import FixedClock
 from tests.store import season_fixture
-from tests.web.conftest import RACE, auth
+from tests.web.conftest import RACE, SEASON, auth
 
 
 def _laps_body(laps: int = 30) -> dict[str, object]:
@@ -24,6 +24,13 @@ def _order(client: TestClient, **params: object) -> list[str]:
     return [r["car"] for r in response.json()["results"]]
 
 
+def _points(client: TestClient) -> dict[str, int]:
+    response = client.get(f"/api/seasons/{SEASON}/standings")
+    assert response.status_code == 200, response.text
+    wanted = {"Anna Alpha", "Eve Epsilon", "Carl Gamma"}
+    return {s["driver"]: s["points"] for s in response.json()["standings"] if s["driver"] in wanted}
+
+
 def test_penalty_after_publication(client: TestClient, tokens: dict[str, str], clock: FixedClock) -> None:
     posted = client.post(f"/api/sessions/{RACE}/laps", json=_laps_body(), headers=auth(tokens["timekeeper"]))
     assert posted.status_code == 200, posted.text
@@ -36,6 +43,7 @@ def test_penalty_after_publication(client: TestClient, tokens: dict[str, str], c
     assert published.status_code == 200
     provisional_at = clock.now
     assert _order(client, version="provisional") == ["7", "21", "07"]
+    assert _points(client) == {"Anna Alpha": 25, "Eve Epsilon": 18, "Carl Gamma": 25}
 
     clock.now += timedelta(minutes=25)
     penalty = {"car": "7", "kind": "time", "ms": 30_000, "reason": "unsafe release", "id": "doc-14"}
@@ -50,6 +58,9 @@ def test_penalty_after_publication(client: TestClient, tokens: dict[str, str], c
     client.post(f"/api/sessions/{RACE}/publications", json={"status": "final"}, headers=steward)
 
     assert _order(client) == ["21", "7", "07"]
+    assert _points(client) == {"Anna Alpha": 18, "Eve Epsilon": 25, "Carl Gamma": 25}
+    teams = client.get(f"/api/seasons/{SEASON}/standings", params={"of": "teams", "class": "Silver"}).json()
+    assert [(t["team"], t["points"]) for t in teams["standings"]] == [("Team C", 25), ("Team A", 18)]
     assert _order(client, version="final") == ["21", "7", "07"]
     assert _order(client, version="provisional") == ["7", "21", "07"]  # still readable
     assert _order(client, at=(provisional_at + timedelta(minutes=1)).isoformat()) == ["7", "21", "07"]
@@ -140,3 +151,14 @@ def test_admin_creates_sessions_entries_and_tokens(
     result = client.get("/api/sessions/test-day/classification").json()["results"]
     assert [(r["car"], r["team"]) for r in result] == [("88", "New Team")]
     assert store.count("test-day") == 2
+
+
+def test_compliance_report_of_a_race(client: TestClient, tokens: dict[str, str]) -> None:
+    client.post(f"/api/sessions/{RACE}/laps", json=_laps_body(), headers=auth(tokens["timekeeper"]))
+    report = client.get(f"/api/sessions/{RACE}/compliance").json()
+    assert report["rulebook"] == "gt4-europe-2023" and report["cars"] == 3
+    # The synthetic race has no pit stop: every car misses the mandatory stop.
+    assert {v["car"] for v in report["violations"] if v["rule"] == "mandatory stop"} == {"7", "07", "21"}
+    assert client.get("/api/sessions/r1-ricard-q1/compliance").status_code == 422
+    unknown = client.get(f"/api/seasons/{SEASON}/standings", params={"class": "GT3"})
+    assert unknown.status_code == 404 and "Silver" in unknown.json()["detail"]

@@ -61,6 +61,7 @@ def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
     season: str = typer.Option(DEFAULT_SEASON, "--season", help="Packaged season seeded on first start."),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
 ) -> None:
     """Serve the API and the index page; seeds the season into an empty store on first start."""
     import uvicorn
@@ -72,7 +73,9 @@ def serve_command(
     if seed_packaged(store, season):
         typer.echo(f"seeded season {season} into {store.database.engine.url!r}")
     try:
-        uvicorn.run(create_app(store, Settings()), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(store, Settings()), host=host, port=port, log_level="info", access_log=access_log
+        )
     finally:
         store.close()
 

@@ -140,7 +140,7 @@ def flag_instant(session: Session, by_car: Mapping[str, Sequence[Lap]]) -> int |
         extra = finish.laps if finish.mode is FinishMode.TIME_AND_LAPS else 0
         target: int | None = finish.laps if finish.mode is FinishMode.LAPS else None
         for elapsed, lap in crossings:
-            leading = lap >= leader_lap
+            leading = lap > leader_lap  # the first car to complete a lap leads the race
             leader_lap = max(leader_lap, lap)
             if (
                 target is None

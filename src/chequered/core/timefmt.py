@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_DURATION = re.compile(r"(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})(?:\.(\d{1,3}))?")
+_DURATION = re.compile(r"(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})(?:\.(\d{1,3}))?", re.ASCII)
 _PAD = (0, 100, 10, 1)
 
 
@@ -21,7 +21,8 @@ def parse_duration(text: str) -> int:
     holds about a hundred thousand of them.
     """
     n = len(text)
-    if n >= 5 and text[-4] == "." and (n < 7 or text[-7] == ":") and (n < 10 or text[-10] == ":"):
+    shaped = n >= 5 and n not in (7, 10) and text[-4] == "."  # 7 and 10 would leave a field empty
+    if shaped and (n < 7 or text[-7] == ":") and (n < 10 or text[-10] == ":"):
         digits = text.replace(":", "").replace(".", "")
         if digits.isdigit() and digits.isascii() and len(digits) == n - (n > 6) - (n > 9) - 1:
             value = int(digits)

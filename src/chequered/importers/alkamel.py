@@ -2,7 +2,7 @@
 
 Read by header name, never by position: WEC 2019 and 2023+, IMSA "Time Cards" re-written with commas,
 and the SRO / GR Cup layout with sub-sector columns all share the column names. Car numbers stay strings.
-The in-lap carries ``CROSSING_FINISH_LINE_IN_PIT = B``; the pit-lane time sits on the following out-lap.
+Lap analysis parsing lives in ``alkamel_laps``; this module reads results and joins the two.
 """
 
 from __future__ import annotations
@@ -14,16 +14,17 @@ from pathlib import Path
 from chequered.core.errors import ParseError
 from chequered.core.model import Driver, DriverCategory, Entry, Lap, Timing
 from chequered.core.timefmt import parse_duration
-from chequered.importers.text import RowReader, decode, rows
+from chequered.importers.alkamel_laps import parse_laps
+from chequered.importers.columns import whole_number
+from chequered.importers.text import decode, rows
 
-LAP_COLUMNS = ("NUMBER", "LAP_NUMBER", "LAP_TIME", "ELAPSED")
+__all__ = ["OfficialResult", "merge_entries", "parse_laps", "parse_results", "read_laps", "read_results"]
 RESULT_ALIASES = {
     "POSITION": ("POSITION", "POS"),
     "NUMBER": ("NUMBER",),
     "LAPS": ("LAPS", "LAP"),
     "TOTAL_TIME": ("TOTAL_TIME", "ELAPSED", "TIME"),
 }
-_SECTORS = ("S1", "S2", "S3")
 _CATEGORIES = {c.value.lower(): c for c in DriverCategory}
 
 
@@ -44,12 +45,10 @@ class OfficialResult:
 class _Row:
     """Typed access to one CSV row by column name, turning every bad value into a ParseError."""
 
-    __slots__ = ("index", "line", "memo", "row", "source")
+    __slots__ = ("index", "line", "row", "source")
 
     def __init__(self, source: str, index: dict[str, int]) -> None:
         self.source = source
-        # Sector and lap times repeat across a long race; a parsed value is a dict lookup away.
-        self.memo: dict[str, int] = {}
         self.index = index
         self.row: list[str] = []
         self.line = 0
@@ -76,160 +75,9 @@ class _Row:
         value = self.text(column)
         return self.convert(column, value, parse_duration, "a time") if value else None
 
-    def time_at(self, i: int) -> int | None:
-        value = self.row[i]
-        if not value:
-            return None
-        known = self.memo.get(value)
-        if known is not None:
-            return known
-        try:
-            parsed = self.memo[value] = parse_duration(value)
-            return parsed
-        except ValueError:
-            try:
-                return parse_duration(value.strip()) if value.strip() else None
-            except ValueError:
-                name = self.column_name(i)
-                raise ParseError(self.source, self.line, name, f"{value!r} is not a time") from None
-
-    def whole(self, i: int) -> int:
-        value = self.row[i]
-        if value.isdigit() and value.isascii():
-            return int(value)
-        return self.convert(self.column_name(i), value.strip(), _strict_int, "a whole number")
-
-    def speed(self, i: int) -> float:
-        try:
-            return float(self.row[i])
-        except ValueError:
-            raise ParseError(
-                self.source, self.line, self.column_name(i), f"{self.row[i]!r} is not a speed"
-            ) from None
-
-    def column_name(self, i: int) -> str:
-        return next((name for name, j in self.index.items() if j == i), f"#{i + 1}")
-
     def integer(self, column: str) -> int | None:
         value = self.text(column)
-        return self.convert(column, value, _strict_int, "a whole number") if value else None
-
-
-def _strict_int(text: str) -> int:
-    if not (text.isascii() and text.isdigit()):
-        raise ValueError(text)
-    return int(text)
-
-
-def _open(data: bytes, source: str, needed: Sequence[str], what: str) -> tuple[list[str], RowReader]:
-    header, reader = rows(decode(data, source))
-    missing = [name for name in needed if name not in header]
-    if missing:
-        raise ParseError(source, 1, missing[0], f"header is not an Al Kamel {what} header (no {missing[0]})")
-    return header, reader
-
-
-def parse_laps(data: bytes, source: str) -> Timing:
-    """Read a lap analysis file into entries (one per car, crew from the drivers seen) and laps."""
-    header, reader = _open(data, source, LAP_COLUMNS, "lap analysis")
-    index = {name: i for i, name in enumerate(header)}
-    row = _Row(source, index)
-    width = max(index[name] for name in LAP_COLUMNS) + 1
-    i_number, i_lap, i_time, i_elapsed = (index[name] for name in LAP_COLUMNS)
-    # Optional columns point at a trailing empty field when absent, so the hot loop never branches on them.
-    blank = len(header)
-    i_driver, i_name, i_pit, i_pit_time, i_flag, i_kph = (
-        index.get(name, blank)
-        for name in (
-            "DRIVER_NUMBER",
-            "DRIVER_NAME",
-            "CROSSING_FINISH_LINE_IN_PIT",
-            "PIT_TIME",
-            "FLAG_AT_FL",
-            "KPH",
-        )
-    )
-    sector_index = [index[name] for name in _SECTORS if name in index]
-    padding = [""] * (blank + 1)
-    time = row.time_at
-
-    laps: list[Lap] = []
-    append = laps.append
-    cars: dict[str, str] = {}  # number -> key of the car currently reporting under it
-    last_lap: dict[str, int] = {}
-    crews: dict[str, dict[int, str]] = {}
-    first_rows: dict[str, list[str]] = {}
-    notes: list[str] = []
-    previous_key = ""
-    for fields in reader:
-        if len(fields) <= blank:
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
-            if len(fields) < width:
-                raise ParseError(source, reader.line_num, header[len(fields)], "row is truncated")
-            fields = fields + padding[len(fields) :]
-        row.row, row.line = fields, reader.line_num
-        number = fields[i_number].strip()
-        if not number:
-            raise ParseError(source, row.line, "NUMBER", "car number is missing")
-        lap_no = row.whole(i_lap)
-        key = cars.get(number, number)
-        if key in last_lap and lap_no <= last_lap[key] and previous_key != key:
-            # The same number again with its laps starting over: a second car under one number.
-            key = f"{number}#{sum(1 for k in first_rows if k.split('#')[0] == number) + 1}"
-            notes.append(f"two cars carry number {number}; the one from line {row.line} is keyed {key}")
-        cars[number] = key
-        last_lap[key] = lap_no
-        previous_key = key
-        if key not in first_rows:
-            first_rows[key] = fields
-        driver_text = fields[i_driver]
-        driver = row.whole(i_driver) if driver_text else 1
-        driver_name = fields[i_name].strip()
-        crew = crews.get(key)
-        if crew is None:
-            crew = crews[key] = {}
-        if driver not in crew:
-            crew[driver] = driver_name
-        elapsed = time(i_elapsed)
-        if elapsed is None:
-            raise ParseError(source, row.line, "ELAPSED", "value is missing (truncated row?)")
-        kph = fields[i_kph]
-        append(
-            Lap(
-                key,
-                lap_no,
-                time(i_time),
-                elapsed,
-                driver,
-                driver_name,
-                tuple([time(i) for i in sector_index]),
-                fields[i_pit].strip() == "B",
-                time(i_pit_time),
-                fields[i_flag].strip(),
-                row.speed(i_kph) if kph else None,
-            )
-        )
-    if not laps:
-        raise ParseError(source, reader.line_num + 1, None, "no lap rows after the header (truncated file?)")
-    entries = []
-    for key, fields in first_rows.items():
-        row.row = fields
-        entries.append(_lap_entry(key, row, crews[key]))
-    return Timing(entries=tuple(entries), laps=tuple(laps), source=source, notes=tuple(notes))
-
-
-def _lap_entry(key: str, row: _Row, crew: dict[int, str]) -> Entry:
-    drivers = tuple(Driver(name=crew[slot]) for slot in sorted(crew)) if any(crew.values()) else ()
-    return Entry(
-        car=key,
-        number=row.required("NUMBER"),
-        car_class=row.text("CLASS"),
-        team=row.text("TEAM"),
-        group=row.text("GROUP"),
-        manufacturer=row.text("MANUFACTURER"),
-        drivers=drivers,
-    )
+        return self.convert(column, value, whole_number, "a whole number") if value else None
 
 
 def _resolve(header: Sequence[str], source: str) -> dict[str, str]:
@@ -267,7 +115,8 @@ def parse_results(data: bytes, source: str) -> list[OfficialResult]:
                 status=row.text("STATUS"),
                 laps=row.integer(names["LAPS"]),
                 total_time_ms=row.time(names["TOTAL_TIME"]),
-                best_lap=row.integer("FL_LAPNUM") if "FL_LAPNUM" in header else row.integer("BEST_LAP_NUM"),
+                best_lap=(row.integer("FL_LAPNUM") if "FL_LAPNUM" in header else row.integer("BEST_LAP_NUM"))
+                or None,
                 best_lap_ms=row.time("FL_TIME") if "FL_TIME" in header else row.time("BEST_LAP_TIME"),
                 entry=Entry(
                     car=key,

@@ -51,3 +51,20 @@ def rows(text: str) -> tuple[list[str], RowReader]:
     while header and not header[-1]:
         header.pop()
     return header, reader
+
+
+def table_rows(text: str) -> tuple[list[str], list[list[str]]]:
+    """The header and every data row as lists of fields.
+
+    Timing exports quote nothing; such a file is split line by line with ``str.split``, several times
+    faster than the csv module. A file with a quote character goes through ``csv.reader``.
+    """
+    if '"' in text:
+        header, reader = rows(text)
+        return header, list(reader)
+    lines = text.splitlines()
+    separator = sniff_separator(lines[0])
+    header = [name.strip().lstrip("\ufeff") for name in lines[0].split(separator)]
+    while header and not header[-1]:
+        header.pop()
+    return header, [line.split(separator) for line in lines[1:]]

@@ -7,6 +7,7 @@ failing half-way; readers never block. ``synchronous=FULL`` makes an acknowledge
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,6 +53,9 @@ class Database:
     engine: Engine
     url: str
     _writer: threading.Lock = field(default_factory=threading.Lock)
+    _local: threading.local = field(default_factory=threading.local)
+    _raw: list[sqlite3.Connection] = field(default_factory=list)
+    _raw_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def is_sqlite(self) -> bool:
@@ -64,12 +68,35 @@ class Database:
             with conn.begin():
                 yield conn
 
+    def quick_scalar(self, sql: str, parameters: tuple[object, ...]) -> object:
+        """One read-only query on a per-thread DBAPI connection, bypassing SQLAlchemy's per-statement cost.
+
+        Used on the hot path of cached reads (the log's head). On SQLite a single statement in autocommit
+        mode reads one consistent snapshot; PostgreSQL goes through the pool as usual.
+        """
+        if not self.is_sqlite:
+            with self.read() as conn:
+                return conn.exec_driver_sql(sql.replace("?", "%s"), parameters).scalar()
+        raw: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if raw is None:
+            path = self.url.split(":///", 1)[1]
+            raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False, timeout=60)
+            raw.isolation_level = None
+            self._local.conn = raw
+            with self._raw_lock:
+                self._raw.append(raw)
+        row = raw.execute(sql, parameters).fetchone()
+        return row[0] if row else None
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
     def dispose(self) -> None:
+        for raw in self._raw:
+            raw.close()
+        self._raw.clear()
         self.engine.dispose()
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from chequered.store import schema
@@ -26,6 +26,10 @@ from chequered.store.errors import NotFoundError
 Clock = Callable[[], datetime]
 _CHUNK = 500  # identities looked up per query (well under SQLite's bound-parameter limit)
 _BIG_BATCH = 2_000
+_SQLITE_INSERT = (
+    "INSERT INTO event (session_id, event_id, kind, payload, actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (session_id, event_id) DO NOTHING"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +101,21 @@ def append(
             duplicates += 1
         if rows:
             now = to_db_time(database, clock())
-            values = [{**row, "actor": actor, "recorded_at": now} for row in rows.values()]
-            insert = (sqlite.insert if database.is_sqlite else postgresql.insert)(table)
-            conn.execute(insert.on_conflict_do_nothing(index_elements=["session_id", "event_id"]), values)
+            keys = ["session_id", "event_id"]
+            if database.is_sqlite:
+                # The DBAPI directly: SQLAlchemy's per-row parameter processing would cost more than the
+                # insert itself. The timestamp is written in the format SQLAlchemy's DateTime reads back.
+                stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+                conn.exec_driver_sql(
+                    _SQLITE_INSERT,
+                    [
+                        (session_id, r["event_id"], r["kind"], r["payload"], actor, stamp)
+                        for r in rows.values()
+                    ],
+                )
+            else:
+                values = [{**row, "actor": actor, "recorded_at": now} for row in rows.values()]
+                conn.execute(postgresql.insert(table).on_conflict_do_nothing(index_elements=keys), values)
         last = head_in(conn, session_id)
     return AppendResult(appended=len(rows), duplicates=duplicates, last_seq=last)
 
@@ -127,6 +143,17 @@ def head_in(conn: Connection, session_id: str, as_of: int | None = None) -> int:
     if as_of is not None:
         query = query.where(schema.event.c.seq <= as_of)
     return int(conn.execute(query).scalar() or 0)
+
+
+def heads(database: Database, session_ids: Sequence[str]) -> dict[str, int]:
+    table = schema.event
+    query = (
+        sa.select(table.c.session_id, sa.func.max(table.c.seq))
+        .where(table.c.session_id.in_(list(session_ids)))
+        .group_by(table.c.session_id)
+    )
+    with database.read() as conn:
+        return {session_id: int(seq) for session_id, seq in conn.execute(query)}
 
 
 def seq_at_time(conn: Connection, database: Database, session_id: str, when: datetime) -> int:

@@ -104,5 +104,9 @@ class Cache:
                 self._items.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable) -> object | None:
+        with self._lock:
+            return self._items.get(key)
+
     def __len__(self) -> int:
         return len(self._items)

@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import cast
 
 from chequered.core.model import Entry, Event, Season, Session
+from chequered.core.points import SessionResult
 from chequered.core.rulebook import Rulebook
 from chequered.store import log, season, tokens
+from chequered.store.championship import session_results
 from chequered.store.codec import LogEvent, Publication, ResultsPublished
 from chequered.store.database import Database, open_database
 from chequered.store.errors import NotFoundError
@@ -23,7 +25,7 @@ RulebookLoader = Callable[[str | None], Rulebook]
 
 class Store:
     def __init__(
-        self, database: Database, clock: Clock, rulebook: RulebookLoader, *, cache_size: int = 16
+        self, database: Database, clock: Clock, rulebook: RulebookLoader, *, cache_size: int = 64
     ) -> None:
         self.database = database
         self.clock = clock
@@ -117,14 +119,52 @@ class Store:
         with self.database.read() as conn:
             return log.count(conn, session_id)
 
+    def latest(self, session_id: str) -> int:
+        """The session's head, fast: the hot path of every cached read."""
+        seq = self.database.quick_scalar("SELECT max(seq) FROM event WHERE session_id = ?", (session_id,))
+        if seq is None:
+            return self.position(session_id)  # empty or unknown: the full path answers (or 404s)
+        return int(cast(int, seq))
+
+    def cached(self, key: Hashable) -> bytes | None:
+        """A rendered read already in the cache, or None."""
+        return cast(bytes | None, self._documents.peek(key))
+
     def position(self, session_id: str, as_of: int | None = None, at: datetime | None = None) -> int:
         """The session's log position for a read: its head, or its last event at/before a seq or time."""
         with self.database.read() as conn:
-            season.session_info(conn, session_id)
             if at is not None:
-                upto = log.seq_at_time(conn, self.database, session_id, at)
-                return upto if as_of is None else min(upto, log.head_in(conn, session_id, as_of))
-            return log.head_in(conn, session_id, as_of)
+                found = log.seq_at_time(conn, self.database, session_id, at)
+                if as_of is not None:
+                    found = min(found, log.head_in(conn, session_id, as_of))
+            else:
+                found = log.head_in(conn, session_id, as_of)
+            if found == 0:  # an empty answer: make sure the session exists (a clear 404 if not)
+                season.session_info(conn, session_id)
+            return found
+
+    def heads(self, session_ids: Sequence[str]) -> dict[str, int]:
+        """Each session's last seq (sessions without events are left out), in one query."""
+        return log.heads(self.database, session_ids)
+
+    def rulebook(self, name: str | None) -> Rulebook:
+        return self._rulebook(name)
+
+    def season_results(self, season_id: str) -> tuple[Rulebook, list[SessionResult], tuple[int, ...]]:
+        """The season's scoring sessions as points input, and the key they were folded at (every
+        session's head): what standings are computed from and cached under."""
+        info = self.season(season_id)
+        rounds = self.rounds(season_id)
+        ids = [s.id for event in rounds for s in event.sessions]
+        heads = self.heads(ids)
+        results: list[SessionResult] = []
+        for event in rounds:
+            for session in event.sessions:
+                seq = heads.get(session.id, 0)
+                if seq:
+                    classification = self.state(session.id, seq).classification
+                    results.extend(session_results(event, session.id, session.kind, classification))
+        return self._rulebook(info.rulebook), results, tuple(heads.get(i, 0) for i in ids)
 
     def state(self, session_id: str, seq: int) -> SessionState:
         """The session folded at log position ``seq`` (from ``position``), cached."""

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from chequered.core.documents import classification_document, stints_document
@@ -36,14 +37,14 @@ def _json(document: object) -> Response:
     return Response(orjson.dumps(document), media_type="application/json")
 
 
-def _position(store: Store, session_id: str, as_of: int | None, at: datetime | None) -> int:
+def position(store: Store, session_id: str, as_of: int | None, at: datetime | None) -> int:
     if at is not None and at.tzinfo is None:
         raise Problem(422, "query field 'at' needs a UTC offset, e.g. 2023-04-22T14:00:00Z")
     return store.position(session_id, as_of, at)
 
 
 @router.get("/classification")
-def get_classification(
+async def get_classification(
     request: Request,
     session_id: Id,
     car_class: Annotated[str | None, Query(alias="class", max_length=64)] = None,
@@ -53,27 +54,35 @@ def get_classification(
         Version | None, Query(description="The published provisional or final results.")
     ] = None,
 ) -> Response:
-    """The classification as the log stands (or stood): ``classify --format json`` plus ``as_of``."""
+    """The classification as the log stands (or stood): ``classify --format json`` plus ``as_of``.
+
+    The common read (now, cached) answers on the event loop; anything that touches the database more
+    than once or folds the log runs in the thread pool."""
     store = store_of(request)
     if version is not None:
         if as_of is not None or at is not None:
             raise Problem(422, "give either version or as_of/at, not both")
-        seq = store.publication(session_id, Publication(version.value))
+        seq = await run_in_threadpool(store.publication, session_id, Publication(version.value))
+    elif as_of is None and at is None:
+        seq = store.latest(session_id)
     else:
-        seq = _position(store, session_id, as_of, at)
+        seq = await run_in_threadpool(position, store, session_id, as_of, at)
+    key = ("classification", session_id, seq, car_class)
+    body = store.cached(key)
+    if body is None:
 
-    def build() -> bytes:
-        classification = store.state(session_id, seq).classification
-        if car_class and not classification.in_class(car_class):
-            known = sorted({r.entry.car_class for r in classification.results})
-            raise Problem(404, f"no car in class {car_class!r} in {session_id}; classes: {', '.join(known)}")
-        document = classification_document(classification, car_class)
-        document["as_of"] = seq
-        return orjson.dumps(document)
+        def build() -> bytes:
+            classification = store.state(session_id, seq).classification
+            if car_class and not classification.in_class(car_class):
+                known = sorted({r.entry.car_class for r in classification.results})
+                detail = f"no car in class {car_class!r} in {session_id}; classes: {', '.join(known)}"
+                raise Problem(404, detail)
+            document = classification_document(classification, car_class)
+            document["as_of"] = seq
+            return orjson.dumps(document)
 
-    return Response(
-        store.document(("classification", session_id, seq, car_class), build), media_type="application/json"
-    )
+        body = await run_in_threadpool(store.document, key, build)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/laps")
@@ -81,7 +90,7 @@ def get_laps(
     request: Request, session_id: Id, car: CarQuery = None, as_of: AsOf = None, at: At = None
 ) -> Response:
     store = store_of(request)
-    seq = _position(store, session_id, as_of, at)
+    seq = position(store, session_id, as_of, at)
     state = store.state(session_id, seq)
     laps = [lap for lap in state.laps if car is None or lap.car == car]
     if car is not None and not laps:
@@ -105,7 +114,7 @@ def get_stints(
     request: Request, session_id: Id, car: CarQuery = None, as_of: AsOf = None, at: At = None
 ) -> Response:
     store = store_of(request)
-    return _json(_stints(store, session_id, car, _position(store, session_id, as_of, at)))
+    return _json(_stints(store, session_id, car, position(store, session_id, as_of, at)))
 
 
 @router.get("/pit-stops")
@@ -113,7 +122,7 @@ def get_pit_stops(
     request: Request, session_id: Id, car: CarQuery = None, as_of: AsOf = None, at: At = None
 ) -> Response:
     store = store_of(request)
-    document = _stints(store, session_id, car, _position(store, session_id, as_of, at))
+    document = _stints(store, session_id, car, position(store, session_id, as_of, at))
     return _json(
         {
             "as_of": document["as_of"],

@@ -1,0 +1,71 @@
+"""Import + classify of the longest real races, beside the floor of a plain ``csv.reader`` pass.
+
+Goals (issue 2): import + classify within 3x of the csv.reader floor; the whole ``chequered classify``
+command on Sebring faster than ``pandas.read_csv`` alone on the same file.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+
+from benchmarks.common import ALKAMEL, best_of, figure, needs
+from chequered.core.classification import classify
+from chequered.core.model import Session, SessionKind
+from chequered.core.rulebook import DEFAULT_RULEBOOK
+from chequered.importers import alkamel
+
+FILES = {
+    "Sebring 12 h 2024 (16,836 laps)": ALKAMEL
+    / "imsa-tobi-imsa_data/data/2024/05-sebring-international-raceway/202403160940-race-laps.csv",
+    "Le Mans 24 h 2024 (15,593 laps)": ALKAMEL / "wec-y047aka-elm-motorsport-analysis/2024/le_mans_24h.csv",
+}
+RACE = Session("race", "Race", SessionKind.RACE)
+
+
+def _csv_pass(path: object) -> None:
+    with open(path, newline="", encoding="utf-8-sig") as handle:  # type: ignore[call-overload]
+        for _ in csv.reader(handle, delimiter="," if "imsa" in str(path) else ";"):
+            pass
+
+
+def _import_and_classify(path: object) -> None:
+    timing = alkamel.read_laps(path)  # type: ignore[arg-type]
+    classify(RACE, timing.entries, timing.laps, [], DEFAULT_RULEBOOK)
+
+
+def _wall(command: list[str]) -> float:
+    return best_of(3, lambda: subprocess.run(command, check=True, capture_output=True))
+
+
+def main() -> None:
+    for name, path in FILES.items():
+        if not needs(path):
+            continue
+        floor = best_of(5, lambda p=path: _csv_pass(p))
+        ours = best_of(5, lambda p=path: _import_and_classify(p))
+        figure(f"{name}: csv.reader pass (floor)", floor * 1000, "ms")
+        figure(f"{name}: import + classify", ours * 1000, "ms")
+        figure(f"{name}: ratio to the floor", ours / floor, "x", "<= 3x")
+    sebring = next(iter(FILES.values()))
+    if not needs(sebring):
+        return
+    try:
+        import pandas
+    except ImportError:
+        print("  skipped: pandas is not installed")
+        return
+    figure(
+        "Sebring: pandas.read_csv alone, in process",
+        best_of(5, lambda: pandas.read_csv(sebring)) * 1000,
+        "ms",
+    )
+    command = [sys.executable, "-m", "chequered.cli", "classify", str(sebring), "--format", "json"]
+    figure("Sebring: whole `chequered classify` command", _wall(command) * 1000, "ms")
+    script = f"import pandas; pandas.read_csv({str(sebring)!r})"
+    figure(
+        "Sebring: a process that runs pandas.read_csv alone",
+        _wall([sys.executable, "-c", script]) * 1000,
+        "ms",
+    )

@@ -1,0 +1,3 @@
+from chequered.cli.app import main
+
+main()

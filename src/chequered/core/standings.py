@@ -1,0 +1,278 @@
+"""Drivers' and teams' standings from awarded points: dropped scores, countback and tie-breaks.
+
+A driver's standing is keyed by the driver (and the class when points are scored by class), not by the
+car: a driver who changes car keeps their own points, and a crew shares its car's points. Every result
+line stays in the standing, dropped ones marked, so a table can show what was dropped and why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from chequered.core.points import RACE_TYPES, Award, Points, SessionType, session_order
+from chequered.core.rulebook import Rulebook
+from chequered.core.rulebook_points import DroppedRules
+
+_QUALIFYING = SessionType.QUALIFYING
+
+
+class Line(NamedTuple):
+    """One competitor's result in one session, as shown in the per-round breakdown.
+
+    A named tuple rather than a frozen dataclass: a season has tens of thousands of them and a tuple is
+    several times cheaper to build."""
+
+    round: int
+    session: str
+    session_type: SessionType
+    number: str
+    place: int | None
+    status: str
+    points: Points
+    pole: bool = False
+    fastest_lap: bool = False
+    dropped: bool = False
+
+    @property
+    def order(self) -> tuple[int, tuple[tuple[int, str], ...]]:
+        return (self.round, session_order(self.session))
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    position: int
+    competitor: str
+    car_class: str
+    points: Points
+    lines: tuple[Line, ...]
+
+    @property
+    def dropped(self) -> tuple[Line, ...]:
+        return tuple(line for line in self.lines if line.dropped)
+
+    @property
+    def wins(self) -> int:
+        return sum(1 for line in self.lines if line.session_type.is_race and line.place == 1)
+
+
+def held_races(awards: Iterable[Award]) -> list[tuple[int, str]]:
+    """The race sessions that took place, in order."""
+    held = {(a.result.round, a.result.session) for a in awards if a.result.session_type.is_race}
+    return sorted(held, key=lambda k: (k[0], session_order(k[1])))
+
+
+def _drop_worst(lines: list[Line], held: int, best: int) -> int:
+    """Mark the worst results dropped so only ``best`` of ``held`` races count; missed races (zero)
+    go first, and of equal results the later one. Returns how many (missed ones included) were dropped.
+    ``lines`` are in session order."""
+    to_drop = max(0, held - best)
+    missed = max(0, held - len(lines))
+    worst = sorted(range(len(lines)), key=lambda i: (lines[i].points, -i))
+    for index in worst[: max(0, to_drop - missed)]:
+        lines[index] = lines[index]._replace(dropped=True)
+    return to_drop
+
+
+def apply_drops(lines: Sequence[Line], held: Sequence[tuple[int, str]], rules: DroppedRules) -> list[Line]:
+    """The lines with dropped results marked (race results only; qualifying points always count)."""
+    marked = list(lines)
+    if rules.best is None and not rules.parts:
+        return marked
+    races = [i for i, line in enumerate(marked) if line.session_type.is_race]
+    dropped_total = 0
+    for part in rules.parts:
+        in_part = [i for i in races if marked[i].round in part.rounds]
+        part_lines = [marked[i] for i in in_part]
+        part_held = sum(1 for r, _ in held if r in part.rounds)
+        dropped_total += _drop_worst(part_lines, part_held, part.best)
+        for i, line in zip(in_part, part_lines, strict=True):
+            marked[i] = line
+    if rules.best is not None:
+        open_ = [i for i in races if not marked[i].dropped]
+        open_lines = [marked[i] for i in open_]
+        _drop_worst(open_lines, len(held) - dropped_total, rules.best)
+        for i, line in zip(open_, open_lines, strict=True):
+            marked[i] = line
+    return marked
+
+
+def total(lines: Iterable[Line]) -> Points:
+    return sum((line.points for line in lines if not line.dropped), start=0)
+
+
+def countback(lines: Iterable[Line]) -> tuple[int, ...]:
+    """How many wins, seconds, thirds... in races (all results, dropped ones included)."""
+    counts: dict[int, int] = defaultdict(int)
+    for line in lines:
+        if line.place is not None and line.session_type in RACE_TYPES:
+            counts[line.place] += 1
+    if not counts:
+        return ()
+    return tuple(counts.get(p, 0) for p in range(1, max(counts) + 1))
+
+
+def earliest_best(lines: Iterable[Line]) -> tuple[int, tuple[int, tuple[tuple[int, str], ...]]]:
+    """The best race place and when it was first achieved (lower is better on both)."""
+    placed = [line for line in lines if line.place is not None and line.session_type in RACE_TYPES]
+    if not placed:
+        return (1 << 30, (1 << 30, ()))
+    best = min(line.place for line in placed if line.place is not None)
+    return (best, min(line.order for line in placed if line.place == best))
+
+
+def tie_key(lines: Sequence[Line], order: Sequence[str]) -> tuple[object, ...]:
+    """A sort key (ascending = ahead) for competitors level on points."""
+    key: list[object] = []
+    for rule in order:
+        if rule == "countback":
+            cb = countback(lines)
+            key.append(tuple(-c for c in cb) + (0,) * (64 - len(cb)))
+        elif rule == "earliest_best":
+            key.append(earliest_best(lines)[1])
+    return tuple(key)
+
+
+def rank(
+    competitors: dict[tuple[str, str], list[Line]], held: Sequence[tuple[int, str]], rulebook: Rulebook
+) -> tuple[Standing, ...]:
+    rows: list[tuple[Points, tuple[object, ...], str, str, list[Line]]] = []
+    level: dict[Points, int] = defaultdict(int)
+    for (name, car_class), lines in competitors.items():
+        lines.sort(key=lambda line: (line.round, session_order(line.session), line.number))
+        marked = apply_drops(lines, held, rulebook.dropped)
+        points = total(marked)
+        level[points] += 1
+        rows.append((-points, (), name, car_class, marked))
+    # tie-breaks are worked out only where they decide something: competitors level on points
+    rows = [
+        (negative, tie_key(marked, rulebook.tie_break), name, car_class, marked)
+        if level[-negative] > 1
+        else (negative, key, name, car_class, marked)
+        for negative, key, name, car_class, marked in rows
+    ]
+    rows.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
+    standings: list[Standing] = []
+    for i, (negative, key, name, car_class, marked) in enumerate(rows):
+        position = i + 1
+        if i and (rows[i - 1][0], rows[i - 1][1]) == (negative, key):
+            position = standings[-1].position
+        standings.append(Standing(position, name, car_class, -negative, tuple(marked)))
+    return tuple(standings)
+
+
+def _line(award: Award, points: Points) -> Line:
+    r = award.result
+    return Line(
+        r.round,
+        r.session,
+        r.session_type,
+        r.number,
+        award.place,
+        r.status.value,
+        points,
+        award.pole,
+        award.fastest_lap_points > 0,
+    )
+
+
+def _select(awards: Iterable[Award], after_round: int | None, car_class: str | None) -> list[Award]:
+    return [
+        a
+        for a in awards
+        if (after_round is None or a.result.round <= after_round)
+        and (car_class is None or a.result.car_class == car_class)
+    ]
+
+
+def driver_standings(
+    awards: Sequence[Award], rulebook: Rulebook, after_round: int | None = None, car_class: str | None = None
+) -> tuple[Standing, ...]:
+    """Drivers' standings; per class when points are scored by class (``car_class`` picks one)."""
+    chosen = _select(awards, after_round, car_class)
+    per_class = rulebook.points.scope == "class"
+    competitors: dict[tuple[str, str], list[Line]] = defaultdict(list)
+    for award in chosen:
+        if not award.result.scores:
+            continue
+        group = award.result.car_class if per_class else ""
+        # a crew nobody named (an anonymised results file) stands under its car number
+        shares = award.driver_points or ((f"#{award.result.number}", award.points),)
+        for driver, points in shares:
+            competitors[(driver, group)].append(_line(award, points))
+    return rank(competitors, held_races(_select(awards, after_round, None)), rulebook)
+
+
+def team_standings(
+    awards: Sequence[Award], rulebook: Rulebook, after_round: int | None = None, car_class: str | None = None
+) -> tuple[Standing, ...]:
+    """Teams' standings: per session a team scores with its best ``team_cars_counted`` cars."""
+    chosen = _select(awards, after_round, car_class)
+    per_class = rulebook.scoring.team_scope == "class"
+    counted = rulebook.scoring.team_cars_counted
+    sessions: dict[tuple[str, str, int, str], list[Award]] = defaultdict(list)
+    for award in chosen:
+        r = award.result
+        if r.scores and r.team:
+            sessions[(r.team, r.car_class if per_class else "", r.round, r.session)].append(award)
+    competitors: dict[tuple[str, str], list[Line]] = defaultdict(list)
+    for (team, group, _, _), cars in sessions.items():
+        cars.sort(key=lambda a: (-a.points, a.place or 1 << 30, a.result.number))
+        best = cars if counted is None else cars[:counted]
+        lead = best[0]
+        r = lead.result
+        competitors[(team, group)].append(
+            Line(
+                round=r.round,
+                session=r.session,
+                session_type=r.session_type,
+                number="+".join(a.result.number for a in best),
+                place=lead.place,
+                status=r.status,
+                points=sum((a.points for a in best), start=0),
+                pole=any(a.pole for a in best),
+                fastest_lap=any(a.fastest_lap for a in best),
+            )
+        )
+    return rank(competitors, held_races(_select(awards, after_round, None)), rulebook)
+
+
+def points_value(value: Points) -> int | float:
+    """Points for JSON: an int when whole, else a float (exact values stay in the core)."""
+    if isinstance(value, int):
+        return value
+    return value.numerator if value.denominator == 1 else float(value)
+
+
+def _line_document(line: Line) -> dict[str, Any]:
+    return {
+        "round": line.round,
+        "session": line.session,
+        "type": line.session_type.value,
+        "number": line.number,
+        "place": line.place,
+        "status": str(line.status),
+        "points": points_value(line.points),
+        "pole": line.pole,
+        "fastest_lap": line.fastest_lap,
+        "dropped": line.dropped,
+    }
+
+
+def standings_document(standings: Sequence[Standing], who: str = "driver") -> dict[str, Any]:
+    """``{"standings": [{"position", "driver" or "team", "class", "points", "results", "dropped"}]}``."""
+    return {
+        "standings": [
+            {
+                "position": s.position,
+                who: s.competitor,
+                "class": s.car_class,
+                "points": points_value(s.points),
+                "results": [_line_document(line) for line in s.lines],
+                "dropped": [_line_document(line) for line in s.dropped],
+            }
+            for s in standings
+        ]
+    }

@@ -1,0 +1,82 @@
+"""Column-at-a-time conversion of a CSV table, with errors that name the line and the column.
+
+A long race file holds some hundred thousand times. Converting each column in one sweep — every distinct
+value parsed once, then mapped in C — costs a fraction of a per-row loop; a bad value is then looked
+up again to report exactly where it sits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from chequered.core.errors import ParseError
+from chequered.core.timefmt import parse_duration
+
+T = TypeVar("T")
+
+
+class Table:
+    """The data rows of one CSV file, transposed into columns addressed by header name."""
+
+    def __init__(self, source: str, header: Sequence[str], rows: list[list[str]], first_line: int) -> None:
+        self.source = source
+        self.header = list(header)
+        lines = list(range(first_line, first_line + len(rows)))
+        if any(not row or (len(row) == 1 and not row[0].strip()) for row in rows):
+            kept = [(line, row) for line, row in zip(lines, rows, strict=True) if any(f.strip() for f in row)]
+            lines, rows = [line for line, _ in kept], [row for _, row in kept]
+        self.lines = lines
+        width = len(self.header)
+        if rows and min(map(len, rows)) < width:
+            rows = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in rows]
+        self.count = len(rows)
+        self.columns: dict[str, tuple[str, ...]] = {}
+        if rows:
+            transposed = list(zip(*rows, strict=False))
+            self.columns = {name: transposed[i] for i, name in enumerate(self.header)}
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+    def error(self, name: str, index: int, message: str) -> ParseError:
+        return ParseError(self.source, self.lines[index], name, message)
+
+    def text(self, name: str) -> list[str]:
+        """The stripped values of a column; a column the file lacks reads as empty strings."""
+        column = self.columns.get(name)
+        if column is None:
+            return [""] * self.count
+        return list(map(str.strip, column))
+
+    def required_text(self, name: str, what: str) -> list[str]:
+        values = self.text(name)
+        if "" in values:
+            raise self.error(name, values.index(""), f"{what} is missing (truncated row?)")
+        return values
+
+    def convert(
+        self, name: str, parse: Callable[[str], T], what: str, *, required: bool = False
+    ) -> list[T | None]:
+        """Each value parsed (blank = None); raise on the first refused value, or on a blank if required."""
+        values = self.text(name)
+        parsed: dict[str, T | None] = {"": None}
+        for value in set(values):
+            if value:
+                try:
+                    parsed[value] = parse(value)
+                except ValueError:
+                    raise self.error(name, values.index(value), f"{value!r} is not {what}") from None
+        if required and "" in parsed and "" in values:
+            raise self.error(name, values.index(""), f"{what} is missing (truncated row?)")
+        return list(map(parsed.__getitem__, values))
+
+    def durations(self, name: str, *, required: bool = False) -> list[int | None]:
+        """A column of times (``M:SS.mmm``, ``H:MM:SS.mmm``...) in milliseconds; blank = None."""
+        return self.convert(name, parse_duration, "a time", required=required)
+
+
+def whole_number(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return int(text)

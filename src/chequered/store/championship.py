@@ -1,0 +1,67 @@
+"""Championship read models: each scoring session's classification, folded from its log, as the
+results the points rules score; standings and compliance from the championship core.
+
+A penalty or status change added to a session's log moves that session's head, so the standings key
+(every session's head) changes with it and the standings are recomputed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from chequered.core.classification import Classification
+from chequered.core.model import Event, SessionKind, Status
+from chequered.core.points import SessionResult, SessionType, award_points
+from chequered.core.rulebook import Rulebook
+from chequered.core.standings import Standing, driver_standings, team_standings
+
+_TYPES = {SessionKind.QUALIFYING: SessionType.QUALIFYING, SessionKind.RACE: SessionType.RACE}
+
+
+def session_label(event: Event, session_id: str) -> str:
+    """A round's session by its short name (Q1, R2), as the points rules and standings name them."""
+    return session_id.removeprefix(f"{event.id}-")
+
+
+def session_results(
+    event: Event, session_id: str, kind: SessionKind, c: Classification
+) -> list[SessionResult]:
+    """One scoring session's classification as points-rule input; practice sessions score nothing."""
+    session_type = _TYPES.get(kind)
+    if session_type is None:
+        return []
+    fastest = {lap.car for lap in c.class_fastest.values()}
+    rows = []
+    for r in c.results:
+        entry = r.entry
+        classified = r.status is Status.CLASSIFIED
+        rows.append(
+            SessionResult(
+                round=event.round,
+                session=session_label(event, session_id),
+                session_type=session_type,
+                number=entry.number or entry.car,
+                car_class=entry.car_class,
+                team=entry.team,
+                drivers=tuple(d.name for d in entry.drivers),
+                position=r.position if classified else None,
+                class_position=r.class_position if classified else None,
+                status=r.status,
+                laps=r.laps,
+                fastest_lap=r.car in fastest,
+            )
+        )
+    return rows
+
+
+def standings(
+    results: Sequence[SessionResult],
+    rulebook: Rulebook,
+    *,
+    teams: bool = False,
+    after_round: int | None = None,
+    car_class: str | None = None,
+) -> tuple[Standing, ...]:
+    awards = award_points(results, rulebook)
+    compute = team_standings if teams else driver_standings
+    return compute(awards, rulebook, after_round, car_class)

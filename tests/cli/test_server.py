@@ -1,0 +1,109 @@
+"""The server commands: token create/list/revoke, import alkamel, and serve (seeding the GT4 season)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from chequered import rulebooks
+from chequered.cli.app import _register, app
+from chequered.cli.server import seed_packaged
+from chequered.store.store import Store
+from tests.conftest import GRCUP, FixedClock, real_file
+
+_register()
+runner = CliRunner()
+
+
+def test_tokens_are_shown_once_listed_and_revoked(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    created = runner.invoke(
+        app, ["token", "create", "--role", "steward", "--label", "race control", "--database-url", url]
+    )
+    assert created.exit_code == 0, created.output
+    token = created.stdout.strip().splitlines()[0]
+    assert token.startswith("chq_")
+    store = Store.open(url, FixedClock(), rulebooks.load)
+    info = store.verify_token(token)
+    assert info is not None and info.role.value == "steward"
+    listed = runner.invoke(app, ["token", "list", "--database-url", url]).stdout
+    assert info.id in listed and "race control" in listed and token not in listed
+    assert runner.invoke(app, ["token", "revoke", info.id, "--database-url", url]).exit_code == 0
+    revoked = store.verify_token(token)
+    assert revoked is not None and revoked.revoked_at is not None
+    bad = runner.invoke(app, ["token", "create", "--role", "root", "--database-url", url])
+    assert bad.exit_code == 2 and "'root' is not a role" in bad.output
+    store.close()
+
+
+@pytest.mark.realdata
+def test_import_alkamel_twice_stores_once(tmp_path: Path) -> None:
+    laps = real_file(GRCUP / "analysis_endurance/barber_r1_analysis_endurance.csv")
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    first = runner.invoke(
+        app, ["import", "alkamel", str(laps), "--session", "barber-r1", "--database-url", url]
+    )
+    assert first.exit_code == 0, first.output
+    assert "created session barber-r1 (race" in first.stdout and "0 already stored" in first.stdout
+    second = runner.invoke(
+        app, ["import", "alkamel", str(laps), "--session", "barber-r1", "--database-url", url]
+    )
+    assert " 0 events appended" in second.stdout
+    broken = tmp_path / "broken.csv"
+    broken.write_text("NUMBER;LAP_NUMBER\n7;1\n")
+    failed = runner.invoke(app, ["import", "alkamel", str(broken), "--session", "x", "--database-url", url])
+    assert failed.exit_code != 0 and isinstance(failed.exception, Exception)
+
+
+def test_seeding_the_packaged_gt4_season(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 's.sqlite'}", FixedClock(), rulebooks.load)
+    assert seed_packaged(store, "gt4-europe-2023")
+    assert not seed_packaged(store, "gt4-europe-2023")
+    rounds = store.rounds("gt4-europe-2023")
+    assert len(rounds) == 6 and rounds[0].circuit.timezone == "Europe/Rome"
+    assert all(len(r.sessions) >= 4 for r in rounds)
+    assert store.season("gt4-europe-2023").rulebook == "gt4-europe-2023"
+    assert store.season_entries("gt4-europe-2023")
+    store.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_seeds_on_first_start_and_serves_the_index(tmp_path: Path) -> None:
+    port = _free_port()
+    chequered = str(Path(sys.executable).parent / "chequered")
+    server = subprocess.Popen(
+        [chequered, "serve", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
+                    html = page.read().decode()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("chequered serve did not answer within 30 s")
+        assert "GT4 European Series 2023" in html and "/openapi.json" in html
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/seasons/gt4-europe-2023/rounds") as rounds:
+            assert len(orjson.loads(rounds.read())) == 6
+        assert (tmp_path / "chequered.sqlite").exists()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -62,19 +62,33 @@ def serve_command(
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
     season: str = typer.Option(DEFAULT_SEASON, "--season", help="Packaged season seeded on first start."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
+    bus_url: str | None = typer.Option(
+        None,
+        "--bus",
+        envvar="CHEQUERED_BUS_URL",
+        help="Fan-out of live deltas between server processes: redis://host:port/db; default in-process.",
+    ),
 ) -> None:
     """Serve the API and the index page; seeds the season into an empty store on first start."""
+    import asyncio
+
     import uvicorn
 
+    from chequered.bus import check_bus, open_bus
     from chequered.web.app import create_app
     from chequered.web.deps import Settings
 
+    asyncio.run(check_bus(bus_url))  # a Redis that does not answer stops here, with one clear line
     store = open_store(database_url)
     if seed_packaged(store, season):
         typer.echo(f"seeded season {season} into {store.database.engine.url!r}")
     try:
         uvicorn.run(
-            create_app(store, Settings()), host=host, port=port, log_level="info", access_log=access_log
+            create_app(store, Settings(), open_bus(bus_url)),
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=access_log,
         )
     finally:
         store.close()

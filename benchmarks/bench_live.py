@@ -142,34 +142,44 @@ def _fans(port: int, count: int, store: Store, laps: list[Lap], server: int, out
     assert fans.stdin is not None and fans.stdout is not None
     ready = fans.stdout.readline().decode().split(maxsplit=3)
     connected = int(ready[1]) if len(ready) > 1 else 0
-    cpu, wall = _cpu_s(server), time.monotonic()
+    cpu, fans_cpu, wall = _cpu_s(server), _cpu_s(fans.pid), time.monotonic()
     committed = _replay(store, laps, SPEED)
-    time.sleep(2.0)  # the last deltas reach every fan
+    time.sleep(2.0 + 2.0 * count / 1000)  # the last deltas reach every fan (when it keeps up)
     cpu, wall = _cpu_s(server) - cpu, time.monotonic() - wall
+    fans_cpu = _cpu_s(fans.pid) - fans_cpu
     fans.stdin.close()
     fans.wait(timeout=120)
     document = orjson.loads(out.read_bytes())
-    latencies = sorted(
-        (at - committed[int(seq)]) * 1000
-        for seq, times in document["receipts"].items()
-        if int(seq) in committed
-        for at in times
-    )
+    # A delta carries every lap appended since the one before (laps landing within one poll are merged):
+    # each appended lap is delivered by the first delta at or after its seq, and timed from its own commit.
+    received = sorted((int(seq), times) for seq, times in document["receipts"].items())
+    latencies = []
+    for seq, at in committed.items():
+        delivering = next((times for delta, times in received if delta >= seq), [])
+        latencies.extend((time_ - at) * 1000 for time_ in delivering)
+    latencies.sort()
     deltas = sum(1 for seq in document["receipts"] if int(seq) in committed)
     name = f"fan-out {count:,} fans"
     figure(f"{name}: connected", connected, f"of {count} in {document['connect_s']:.1f} s")
     if document["failed"]:
         print(f"  {name}: {document['failed']} failed to connect, first error: {document['error']}")
     figure(f"{name}: laps appended / deltas received", len(committed), f"/ {deltas}")
-    expected = deltas * connected
-    figure(f"{name}: deliveries", len(latencies), f"of {expected} ({len(latencies) / max(expected, 1):.1%})")
+    expected = len(committed) * connected
+    share = f"of {expected} laps x fans ({len(latencies) / max(expected, 1):.1%})"
+    figure(f"{name}: deliveries", len(latencies), share)
     if latencies:
         goal = "< 250 ms at 2,000" if count == 2_000 else ""
         figure(f"{name}: median latency", statistics.median(latencies), "ms")
         figure(f"{name}: p99 latency", latencies[int(len(latencies) * 0.99) - 1], "ms", goal)
         figure(f"{name}: max latency", latencies[-1], "ms")
     figure(f"{name}: server CPU during replay", cpu, f"s in {wall:.1f} s ({cpu / wall:.0%} of a core)")
+    figure(f"{name}: fans' process CPU (the other side)", fans_cpu, f"s ({fans_cpu / wall:.0%} of a core)")
     figure(f"{name}: server peak RSS (VmHWM, so far)", _peak_rss_mb(server), "MB")
+    sizes = list(document["sizes"].values())
+    if sizes:
+        figure(f"{name}: mean delta frame", statistics.mean(sizes), "bytes")
+    with open("/proc/loadavg") as loadavg:
+        print(f"  {name}: machine load average {loadavg.read().split()[0]} (2 cores, shared)")
 
 
 def fanout(race_file: Path, fan_counts: tuple[int, ...] = FANS) -> None:
@@ -188,7 +198,10 @@ def fanout(race_file: Path, fan_counts: tuple[int, ...] = FANS) -> None:
         port = _free_port()
         command = [sys.executable, "-m", "chequered.cli", "serve", "--database-url", url, "--port", str(port)]
         server = subprocess.Popen(
-            [*command, "--no-access-log"], cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [*command, "--no-access-log"],
+            cwd=tmp,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             _wait_ready(port, server)

@@ -29,7 +29,11 @@ def raise_open_files() -> int:
 
 
 async def fan(
-    url: str, receipts: dict[int, list[float]], stop: asyncio.Event, connected: list[object]
+    url: str,
+    receipts: dict[int, list[float]],
+    sizes: dict[int, int],
+    stop: asyncio.Event,
+    connected: list[object],
 ) -> None:
     async with websockets.connect(url, max_size=None, open_timeout=60, ping_interval=None) as ws:
         await ws.recv()  # the snapshot
@@ -40,10 +44,12 @@ async def fan(
             if isinstance(text, str) and text.startswith('{"type":"delta","seq":'):
                 seq = int(text[22 : text.index(",", 22)])
                 receipts[seq].append(now)
+                sizes[seq] = len(text)
 
 
 async def run(url: str, count: int, out: Path) -> None:
     receipts: dict[int, list[float]] = defaultdict(list)
+    sizes: dict[int, int] = {}
     stop = asyncio.Event()
     connected: list[object] = []
     errors: list[str] = []
@@ -51,7 +57,7 @@ async def run(url: str, count: int, out: Path) -> None:
     started = time.monotonic()
     for first in range(0, count, CONNECT_AT_ONCE):
         batch = [
-            asyncio.create_task(fan(url, receipts, stop, connected))
+            asyncio.create_task(fan(url, receipts, sizes, stop, connected))
             for _ in range(min(CONNECT_AT_ONCE, count - first))
         ]
         tasks.extend(batch)
@@ -71,6 +77,7 @@ async def run(url: str, count: int, out: Path) -> None:
         "error": errors[0] if errors else "",
         "connect_s": connect_s,
         "receipts": receipts,
+        "sizes": sizes,
     }
     out.write_bytes(orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS))
 

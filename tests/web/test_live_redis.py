@@ -183,7 +183,7 @@ def test_two_processes_on_redis_deliver_the_same_deltas(servers: tuple[list[int]
     board = _board(on_a)  # the snapshot, then the deltas
     on_a, on_b = on_a[1:], on_b[1:]
     seqs = [orjson.loads(frame)["seq"] for frame in on_a]
-    assert len(on_a) >= 60 and seqs[-1] == head
+    assert len(on_a) >= 3 and seqs[-1] == head
     assert on_a == on_b  # the same deltas, byte for byte, in the same order
     assert seqs == sorted(set(seqs))
     assert published == seqs  # published once each, by one reader

@@ -2,7 +2,7 @@
 
 Each process watching a session subscribes to the session's bus channel. Whichever process holds the
 session's reader lease (exactly one at a time; another takes over when it stops renewing) reads the log,
-folds the new events, sends the deltas to its own clients and publishes them once on the bus; every
+folds the new events, sends the delta to its own clients and publishes it once on the bus; every
 other process forwards what it receives, byte for byte, to its clients. A delta carries its log position
 (``seq``) and the position of the delta before it (``prev``): a process that sees ``prev`` beyond where
 its clients are (it joined late, or the bus dropped messages) folds the gap from the log itself, so no
@@ -79,6 +79,7 @@ class _Watch:
     last_delta: int  # seq of the last delta sent (the ``prev`` of the next)
     clients: set[ClientQueue] = field(default_factory=set)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    snapshot: tuple[int, str] = (-1, "")  # the last snapshot frame, encoded once for a burst of connects
 
 
 class LiveHub:
@@ -110,8 +111,10 @@ class LiveHub:
             async with self._lock:
                 watch = self._watches.get(session_id) or await self._watch(session_id)
         if after is None or after > watch.seq:
-            self._catch_up(watch)
-            first = [encode(snapshot_message("snapshot", watch.board, watch.seq))]
+            if watch.snapshot[0] != watch.seq:
+                self._catch_up(watch)
+                watch.snapshot = (watch.seq, encode(snapshot_message("snapshot", watch.board, watch.seq)))
+            first = [watch.snapshot[1]]
         else:
             board, _ = board_at(self.store, session_id, after)
             first, prev = [], after
@@ -152,23 +155,34 @@ class LiveHub:
             watch.board_seq = stored.seq
 
     def _advance(self, watch: _Watch, upto: int | None) -> list[str]:
-        """Fold the log after the clients' position (up to ``upto``, the head when None), send the
-        deltas to this process's clients; the frames sent."""
+        """Fold the log after the clients' position (up to ``upto``, the head when None) and send this
+        process's clients one delta merging what changed (a pack of cars crossing the line within one
+        poll is one frame per client, not one per car); the frames sent."""
         self._catch_up(watch)
-        frames = []
+        merged: dict[str, Any] | None = None
         for stored in self.store.events(watch.session_id, after=watch.seq):
             if upto is not None and stored.seq > upto:
                 break
             message = fold_into(watch.board, stored)
             watch.board_seq = watch.seq = stored.seq
-            if message is not None:
-                message["prev"], watch.last_delta = watch.last_delta, stored.seq
-                frame = encode(message)
-                self._send(watch, frame)
-                frames.append(frame)
+            if message is None:
+                continue
+            if merged is None:  # copied: the live state's own dicts are never touched
+                cars = {car: dict(changes) for car, changes in message["cars"].items()}
+                merged = {**message, "session": dict(message["session"]), "cars": cars}
+                continue
+            merged["seq"] = message["seq"]
+            merged["session"].update(message["session"])
+            for car, changes in message["cars"].items():
+                merged["cars"].setdefault(car, {}).update(changes)
         if upto is not None and upto > watch.seq:
             watch.seq = upto
-        return frames
+        if merged is None:
+            return []
+        merged["prev"], watch.last_delta = watch.last_delta, merged["seq"]
+        frame = encode(merged)
+        self._send(watch, frame)
+        return [frame]
 
     async def _listen(self, watch: _Watch) -> None:
         """Forward what the reader (in this or another process) published."""

@@ -16,6 +16,20 @@ import pytest
 
 POSTGRES_URL = os.environ.get("CHEQUERED_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _skipped_for_postgres: list[str] = []
+REDIS_URL = os.environ.get("CHEQUERED_TEST_REDIS", "redis://127.0.0.1:6379/0")
+_skipped_for_redis: list[str] = []
+
+
+def redis_or_skip() -> str:
+    """The real Redis's URL; the test skips (and the summary says so loudly) when it does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except (redis.RedisError, OSError) as exc:
+        _skipped_for_redis.append(str(exc) or "no answer")
+        pytest.skip(f"Redis at {REDIS_URL} does not answer: {exc}")
+    return REDIS_URL
 
 
 def postgres_schema_url() -> Iterator[str]:
@@ -45,3 +59,6 @@ def report(terminalreporter: pytest.TerminalReporter) -> None:
     if _skipped_for_postgres:
         terminalreporter.write_sep("!", "POSTGRESQL TESTS SKIPPED: the server did not answer", red=True)
         terminalreporter.write_line(f"{len(_skipped_for_postgres)} tests: {_skipped_for_postgres[0]}")
+    if _skipped_for_redis:
+        terminalreporter.write_sep("!", "REDIS TESTS SKIPPED: the server did not answer", red=True)
+        terminalreporter.write_line(f"{len(_skipped_for_redis)} tests: {_skipped_for_redis[0]}")

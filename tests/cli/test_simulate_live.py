@@ -15,7 +15,7 @@ from chequered.core.errors import ChequeredError
 from chequered.seasons import load_season
 from chequered.sim.weekend import simulate_weekend
 from chequered.store.store import Store
-from chequered.web.live import board_at
+from chequered.web.live_hub import board_at
 
 
 def test_a_streamed_session_is_on_the_live_board(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from chequered.importers.rmonitor import read_capture
 from chequered.importers.rmonitor_feed import Problem
 from chequered.importers.rmonitor_stream import LiveFeed, SystemClock, replay
 from chequered.store.store import Store
-from chequered.web.live import board_at, fold_into
+from chequered.web.live_hub import board_at, fold_into
 
 replay_app = typer.Typer(help="Replay a recorded timing stream through the live state.", no_args_is_help=True)
 app.add_typer(replay_app, name="replay")

@@ -69,20 +69,34 @@ def serve_command(
         "--demo",
         help="Also run a simulated race of round 2 live (10x speed) into an empty race session.",
     ),
+    bus_url: str | None = typer.Option(
+        None,
+        "--bus",
+        envvar="CHEQUERED_BUS_URL",
+        help="Fan-out of live deltas between server processes: redis://host:port/db; default in-process.",
+    ),
 ) -> None:
     """Serve the API and the index page; seeds the season into an empty store on first start."""
+    import asyncio
+
     import uvicorn
 
+    from chequered.bus import check_bus, open_bus
     from chequered.web.app import create_app
     from chequered.web.deps import Settings
 
+    asyncio.run(check_bus(bus_url))  # a Redis that does not answer stops here, with one clear line
     store = open_store(database_url)
     if seed_packaged(store, season):
         typer.echo(f"seeded season {season} into {store.database.engine.url!r}")
     simulator = _start_demo(store, database_url, host, port) if demo else None
     try:
         uvicorn.run(
-            create_app(store, Settings()), host=host, port=port, log_level="info", access_log=access_log
+            create_app(store, Settings(), open_bus(bus_url)),
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=access_log,
         )
     finally:
         if simulator is not None:

@@ -48,7 +48,7 @@ class FlagInstant:
         elif self.session.kind is not SessionKind.RACE and finish.duration_ms:
             self.flag_ms = finish.duration_ms
         elif self.flag_ms is None:
-            leading = lap.lap > self._leader_lap  # as classification.flag_instant on main
+            leading = lap.lap > self._leader_lap  # the first car to complete a lap leads the race
             self._leader_lap = max(self._leader_lap, lap.lap)
             if self._target is None and finish.mode is FinishMode.LAPS:
                 self._target = finish.laps

@@ -1,19 +1,25 @@
 """The app factory: a FastAPI app over a store it is handed, routers one module per subject.
 
 A new subject (live timing) is one more module with a ``router`` and one more line in ``ROUTERS``.
+The live hub fans deltas out over the bus it is handed (in-process unless a Redis bus is given); the
+app's lifespan stops the hub's readers and closes the bus at shutdown.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import APIRouter, FastAPI
 from fastapi.templating import Jinja2Templates
 
+from chequered.bus import Bus, MemoryBus
 from chequered.store.store import Store
 from chequered.web import admin, championship, decisions, live, pages, problems, results, seasons, timing
 from chequered.web.deps import Settings
 from chequered.web.limits import BodyLimit
+from chequered.web.live_hub import LiveHub
 
 ROUTERS: tuple[APIRouter, ...] = (
     pages.router,
@@ -27,14 +33,26 @@ ROUTERS: tuple[APIRouter, ...] = (
 )
 
 
-def create_app(store: Store, settings: Settings) -> FastAPI:
+def create_app(store: Store, settings: Settings, bus: Bus | None = None) -> FastAPI:
+    hub = LiveHub(store, bus if bus is not None else MemoryBus())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await hub.close()
+            await hub.bus.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title=settings.title,
         version="0.1.0",
         description="Timing, scoring and championship API. Reads are public; writes need a bearer token.",
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.live_hub = hub
     app.state.templates = Jinja2Templates(directory=str(resources.files("chequered.web") / "templates"))
     problems.install(app)
     for router in ROUTERS:

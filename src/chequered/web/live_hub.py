@@ -1,0 +1,252 @@
+"""The live hub: one log reader per session across every server process, deltas fanned out over a bus.
+
+Each process watching a session subscribes to the session's bus channel. Whichever process holds the
+session's reader lease (exactly one at a time; another takes over when it stops renewing) reads the log,
+folds the new events, sends the delta to its own clients and publishes it once on the bus; every
+other process forwards what it receives, byte for byte, to its clients. A delta carries its log position
+(``seq``) and the position of the delta before it (``prev``): a process that sees ``prev`` beyond where
+its clients are (it joined late, or the bus dropped messages) folds the gap from the log itself, so no
+client ever misses a delta. Boards for snapshots are folded lazily, only when a client connects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from chequered import rulebooks
+from chequered.bus.base import Bus, BusError, Subscription
+from chequered.core.errors import UnknownCarError
+from chequered.core.feed import EntryRegistered
+from chequered.core.live import LiveState
+from chequered.store import codec
+from chequered.store.log import StoredEvent
+from chequered.store.store import Store
+
+log = logging.getLogger(__name__)
+ClientQueue = asyncio.Queue[str | None]  # text frames; None: the client fell too far behind
+
+
+def fold_into(board: LiveState, stored: StoredEvent) -> dict[str, Any] | None:
+    """Apply one stored event to a board; the delta message, or None when nothing changed."""
+    event = stored.event()
+    if isinstance(event, codec.ResultsPublished):
+        return None
+    live_event = EntryRegistered(event.entry) if isinstance(event, codec.EntryRegistered) else event
+    try:
+        delta = board.apply(live_event)
+    except UnknownCarError:
+        return None  # the log refused nothing; a car without an entry is not on the board
+    if delta is None:
+        return None
+    return {"type": "delta", "seq": stored.seq, "session": delta.session, "cars": delta.cars}
+
+
+def board_at(store: Store, session_id: str, upto: int | None = None) -> tuple[LiveState, int]:
+    """The live board of a session folded from its log up to ``upto`` (the head when None)."""
+    info = store.session(session_id)
+    entries = store.season_entries(info.season_id) if info.season_id else []
+    board = LiveState(info.session, rulebooks.load(info.rulebook), entries)
+    seq = 0
+    for stored in store.events(session_id):
+        if upto is not None and stored.seq > upto:
+            break
+        fold_into(board, stored)
+        seq = stored.seq
+    return board, seq
+
+
+def snapshot_message(kind: str, board: LiveState, seq: int) -> dict[str, Any]:
+    return {"type": kind, "seq": seq, "board": board.snapshot()}
+
+
+def encode(message: dict[str, Any]) -> str:
+    return orjson.dumps(message, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+@dataclass(slots=True)
+class _Watch:
+    session_id: str
+    subscription: Subscription
+    board: LiveState  # folded lazily: up to ``board_seq``, caught up to ``seq`` when a snapshot is due
+    board_seq: int
+    seq: int  # the log position this process's clients have been brought to
+    last_delta: int  # seq of the last delta sent (the ``prev`` of the next)
+    clients: set[ClientQueue] = field(default_factory=set)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    snapshot: tuple[int, str] = (-1, "")  # the last snapshot frame, encoded once for a burst of connects
+
+
+class LiveHub:
+    """The watched sessions of one server process and their clients."""
+
+    def __init__(
+        self,
+        store: Store,
+        bus: Bus,
+        poll_s: float = 0.1,
+        keyframe_s: float = 30.0,
+        lease_s: float = 3.0,
+        client_backlog: int = 10_000,
+    ) -> None:
+        self.store = store
+        self.bus = bus
+        self.poll_s = poll_s
+        self.keyframe_s = keyframe_s
+        self.lease_s = lease_s
+        self.client_backlog = client_backlog
+        self._watches: dict[str, _Watch] = {}
+        self._lock = asyncio.Lock()
+
+    async def subscribe(self, session_id: str, after: int | None) -> tuple[list[str], ClientQueue]:
+        """The frames that bring a client up to date, and the queue of what follows.
+        ``NotFoundError`` when there is no such session."""
+        watch = self._watches.get(session_id)
+        if watch is None:
+            async with self._lock:
+                watch = self._watches.get(session_id) or await self._watch(session_id)
+        if after is None or after > watch.seq:
+            if watch.snapshot[0] != watch.seq:
+                self._catch_up(watch)
+                watch.snapshot = (watch.seq, encode(snapshot_message("snapshot", watch.board, watch.seq)))
+            first = [watch.snapshot[1]]
+        else:
+            board, _ = board_at(self.store, session_id, after)
+            first, prev = [], after
+            for stored in self.store.events(session_id, after=after):
+                if stored.seq > watch.seq:
+                    break
+                message = fold_into(board, stored)
+                if message is not None:
+                    message["prev"], prev = prev, stored.seq
+                    first.append(encode(message))
+        queue: ClientQueue = asyncio.Queue(maxsize=self.client_backlog)
+        watch.clients.add(queue)
+        return first, queue
+
+    def unsubscribe(self, session_id: str, queue: ClientQueue) -> None:
+        watch = self._watches.get(session_id)
+        if watch is not None:
+            watch.clients.discard(queue)
+
+    async def _watch(self, session_id: str) -> _Watch:
+        self.store.session(session_id)  # NotFoundError before anything is started
+        subscription = await self.bus.subscribe(f"live:{session_id}")  # active before the log is read
+        board, seq = board_at(self.store, session_id)
+        watch = _Watch(session_id, subscription, board, seq, seq, seq)
+        loop = asyncio.get_running_loop()
+        watch.tasks = [loop.create_task(self._listen(watch)), loop.create_task(self._read(watch))]
+        self._watches[session_id] = watch
+        return watch
+
+    def _catch_up(self, watch: _Watch) -> None:
+        """Fold the events the clients have already been sent into the board (no messages)."""
+        if watch.board_seq >= watch.seq:
+            return
+        for stored in self.store.events(watch.session_id, after=watch.board_seq):
+            if stored.seq > watch.seq:
+                break
+            fold_into(watch.board, stored)
+            watch.board_seq = stored.seq
+
+    def _advance(self, watch: _Watch, upto: int | None) -> list[str]:
+        """Fold the log after the clients' position (up to ``upto``, the head when None) and send this
+        process's clients one delta merging what changed (a pack of cars crossing the line within one
+        poll is one frame per client, not one per car); the frames sent."""
+        self._catch_up(watch)
+        merged: dict[str, Any] | None = None
+        for stored in self.store.events(watch.session_id, after=watch.seq):
+            if upto is not None and stored.seq > upto:
+                break
+            message = fold_into(watch.board, stored)
+            watch.board_seq = watch.seq = stored.seq
+            if message is None:
+                continue
+            if merged is None:  # copied: the live state's own dicts are never touched
+                cars = {car: dict(changes) for car, changes in message["cars"].items()}
+                merged = {**message, "session": dict(message["session"]), "cars": cars}
+                continue
+            merged["seq"] = message["seq"]
+            merged["session"].update(message["session"])
+            for car, changes in message["cars"].items():
+                merged["cars"].setdefault(car, {}).update(changes)
+        if upto is not None and upto > watch.seq:
+            watch.seq = upto
+        if merged is None:
+            return []
+        merged["prev"], watch.last_delta = watch.last_delta, merged["seq"]
+        frame = encode(merged)
+        self._send(watch, frame)
+        return [frame]
+
+    async def _listen(self, watch: _Watch) -> None:
+        """Forward what the reader (in this or another process) published."""
+        while True:
+            data = await watch.subscription.get()
+            if data is None:  # the bus lost messages: recover from the log
+                self._advance(watch, None)
+                continue
+            header = orjson.loads(data)
+            seq, prev = header["seq"], header["prev"]
+            if seq <= watch.seq:
+                continue  # sent already (by this process as the reader, or recovered from the log)
+            if prev > watch.seq:
+                self._advance(watch, prev)
+            watch.seq = watch.last_delta = seq
+            self._send(watch, data.decode())
+
+    async def _read(self, watch: _Watch) -> None:
+        """Poll the log while holding the session's reader lease; send keyframes to local clients."""
+        loop = asyncio.get_running_loop()
+        lease = f"live-reader:{watch.session_id}"
+        next_keyframe = loop.time() + self.keyframe_s
+        try:
+            while True:
+                await asyncio.sleep(self.poll_s)
+                if await self.bus.claim(lease, self.lease_s):
+                    for frame in self._advance(watch, None):
+                        try:
+                            await self.bus.publish(f"live:{watch.session_id}", frame.encode())
+                        except BusError as error:  # other processes recover the gap from the log
+                            log.warning("live %s: %s", watch.session_id, error)
+                            break
+                if loop.time() >= next_keyframe:
+                    next_keyframe = loop.time() + self.keyframe_s
+                    self._catch_up(watch)
+                    self._send(watch, encode(snapshot_message("keyframe", watch.board, watch.seq)))
+        finally:
+            await self.bus.release(lease)
+
+    @staticmethod
+    def stop(queue: ClientQueue) -> None:
+        """End a client's stream: what is queued is dropped and ``None`` tells its sender to close."""
+        while not queue.empty():
+            queue.get_nowait()
+        queue.put_nowait(None)
+
+    def _send(self, watch: _Watch, frame: str) -> None:
+        for queue in list(watch.clients):
+            if queue.full():  # a client that cannot keep up is closed; it reconnects and resumes
+                watch.clients.discard(queue)
+                self.stop(queue)
+                continue
+            queue.put_nowait(frame)
+
+    async def close(self) -> None:
+        """Stop every reader and listener (at app shutdown) and leave the bus."""
+        watches, self._watches = list(self._watches.values()), {}
+        for watch in watches:
+            for queue in watch.clients:
+                self.stop(queue)
+            watch.clients.clear()
+            for task in watch.tasks:
+                task.cancel()
+            for task in watch.tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await self.bus.unsubscribe(watch.subscription)

@@ -1,0 +1,60 @@
+"""The live hub's life: its readers stop at app shutdown, and a bus that lost messages is recovered from."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from chequered.bus import MemoryBus
+from chequered.core.passings import passings_of
+from chequered.store.store import Store
+from chequered.web.app import create_app
+from chequered.web.deps import Settings
+from tests.store import season_fixture
+from tests.web.conftest import RACE, auth
+
+
+def _post(client: TestClient, token: str, laps: int) -> int:
+    passings = [
+        {"car": p.car, "timeline": p.timeline.value, "at_ms": p.at_ms, "sector": p.sector, "driver": p.driver}
+        for p in passings_of(season_fixture.race_laps(laps))
+    ]
+    response = client.post(f"/api/sessions/{RACE}/passings", json={"passings": passings}, headers=auth(token))
+    assert response.status_code == 200, response.text
+    return int(response.json()["as_of"])
+
+
+def test_shutdown_cancels_the_hub_tasks(store: Store, tokens: dict[str, str]) -> None:
+    bus = MemoryBus()
+    app = create_app(store, Settings(), bus)
+    with TestClient(app) as client, client.websocket_connect(f"/ws/live/{RACE}") as ws:
+        assert ws.receive_json()["type"] == "snapshot"
+        tasks = [task for watch in app.state.live_hub._watches.values() for task in watch.tasks]
+        assert len(tasks) == 2 and not any(task.done() for task in tasks)
+    assert all(task.cancelled() for task in tasks)
+    assert app.state.live_hub._watches == {} and bus._channels == {}
+
+
+def test_a_bus_that_drops_messages_is_recovered_from_the_log(store: Store, tokens: dict[str, str]) -> None:
+    class Deaf(MemoryBus):
+        """Claims the reader lease for no one and loses every message: only the log is left."""
+
+        async def claim(self, lease: str, ttl_s: float) -> bool:
+            return False
+
+    bus = Deaf()
+    app = create_app(store, Settings(), bus)
+    with TestClient(app) as client, client.websocket_connect(f"/ws/live/{RACE}") as ws:
+        assert ws.receive_json()["type"] == "snapshot"
+        head = _post(client, tokens["timekeeper"], 10)
+        subscription = next(iter(bus._channels[f"live:{RACE}"]))
+        subscription.deliver(None)  # what the Redis bus says after a reconnect
+        frames: list[dict[str, Any]] = []
+        while not frames or frames[-1]["seq"] < head:
+            frames.append(ws.receive_json())
+    assert [f["type"] for f in frames] == ["delta"] * len(frames)
+    seqs = [f["seq"] for f in frames]
+    assert seqs == sorted(set(seqs)) and frames[0]["prev"] <= frames[0]["seq"]
+    assert all(b["prev"] == a["seq"] for a, b in itertools.pairwise(frames))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 import typer
@@ -23,8 +24,9 @@ from chequered.core.timefmt import format_duration
 from chequered.importers.rmonitor import read_capture
 from chequered.importers.rmonitor_feed import Problem
 from chequered.importers.rmonitor_stream import LiveFeed, SystemClock, replay
-from chequered.store.store import Store
-from chequered.web.live_hub import board_at, fold_into
+
+if TYPE_CHECKING:  # the store and the web app pull in SQLAlchemy and FastAPI: loaded by `replay session`
+    from chequered.store.store import Store
 
 replay_app = typer.Typer(help="Replay a recorded timing stream through the live state.", no_args_is_help=True)
 app.add_typer(replay_app, name="replay")
@@ -75,6 +77,8 @@ def replay_session(
 async def _replay_stored(
     store: Store, session_id: str, speed: float, clock: SystemClock
 ) -> tuple[LiveState, int]:
+    from chequered.web.live_hub import board_at, fold_into
+
     board, seq = board_at(store, session_id, upto=0)
     start, first = clock.monotonic(), None
     for stored in store.events(session_id):

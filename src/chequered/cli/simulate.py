@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
 
 from chequered.cli.app import app
 from chequered.cli.server import DatabaseUrl, open_store, seed_packaged
-from chequered.cli.simulate_live import stream_into_store
 from chequered.core.errors import ChequeredError
 from chequered.importers.alkamel_writer import analysis_csv, classification_csv, decisions_csv
 from chequered.seasons import list_seasons, load_season
-from chequered.sim.rmonitor import parse_address, serve_session
-from chequered.sim.weekend import SimulatedSession, SimulatedWeekend, simulate_weekend
+
+if TYPE_CHECKING:  # NumPy and the store load with the command that needs them, not with every command
+    from chequered.sim.weekend import SimulatedSession, SimulatedWeekend
 
 simulate = typer.Typer(help="Simulate race weekends.", no_args_is_help=True)
 app.add_typer(simulate, name="simulate")
@@ -79,6 +80,10 @@ def weekend_command(
     database_url: str | None = DatabaseUrl,
 ) -> None:
     """Simulate one round of a packaged season: FP1, FP2, Q1, Q2, Race 1, Race 2."""
+    from chequered.cli.simulate_live import stream_into_store
+    from chequered.sim.rmonitor import parse_address, serve_session
+    from chequered.sim.weekend import simulate_weekend
+
     if season not in list_seasons():
         raise typer.BadParameter(f"no season {season!r}; packaged: {', '.join(list_seasons())}")
     data = load_season(season)

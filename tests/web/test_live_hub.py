@@ -58,3 +58,19 @@ def test_a_bus_that_drops_messages_is_recovered_from_the_log(store: Store, token
     seqs = [f["seq"] for f in frames]
     assert seqs == sorted(set(seqs)) and frames[0]["prev"] <= frames[0]["seq"]
     assert all(b["prev"] == a["seq"] for a, b in itertools.pairwise(frames))
+
+
+def test_every_client_gets_a_keyframe_each_period(store: Store, tokens: dict[str, str]) -> None:
+    app = create_app(store, Settings(), MemoryBus())
+    app.state.live_hub.keyframe_s = 1.0  # keyframes go to a tenth of the clients every 0.1 s
+    with TestClient(app) as client:
+        _post(client, tokens["timekeeper"], 5)
+        sockets = [client.websocket_connect(f"/ws/live/{RACE}") for _ in range(3)]
+        for ws in sockets:
+            snapshot = ws.__enter__().receive_json()
+            assert snapshot["type"] == "snapshot"
+        for ws in sockets:
+            keyframe = ws.receive_json()
+            assert keyframe["type"] == "keyframe" and keyframe["board"] == snapshot["board"]
+        for ws in sockets:
+            ws.__exit__(None, None, None)

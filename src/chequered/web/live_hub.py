@@ -30,6 +30,7 @@ from chequered.store.store import Store
 
 log = logging.getLogger(__name__)
 ClientQueue = asyncio.Queue[str | None]  # text frames; None: the client fell too far behind
+KEYFRAME_SLICES = 10  # keyframes go to a tenth of the clients at a time: no burst of full boards to all
 
 
 def fold_into(board: LiveState, stored: StoredEvent) -> dict[str, Any] | None:
@@ -204,7 +205,8 @@ class LiveHub:
         """Poll the log while holding the session's reader lease; send keyframes to local clients."""
         loop = asyncio.get_running_loop()
         lease = f"live-reader:{watch.session_id}"
-        next_keyframe = loop.time() + self.keyframe_s
+        slice_s = self.keyframe_s / KEYFRAME_SLICES
+        next_keyframe, tick = loop.time() + slice_s, 0
         try:
             while True:
                 await asyncio.sleep(self.poll_s)
@@ -215,10 +217,13 @@ class LiveHub:
                         except BusError as error:  # other processes recover the gap from the log
                             log.warning("live %s: %s", watch.session_id, error)
                             break
-                if loop.time() >= next_keyframe:
-                    next_keyframe = loop.time() + self.keyframe_s
-                    self._catch_up(watch)
-                    self._send(watch, encode(snapshot_message("keyframe", watch.board, watch.seq)))
+                if loop.time() >= next_keyframe:  # each client every keyframe_s, a slice of them at a time
+                    next_keyframe, tick = loop.time() + slice_s, (tick + 1) % KEYFRAME_SLICES
+                    due = [queue for queue in watch.clients if id(queue) // 16 % KEYFRAME_SLICES == tick]
+                    if due:
+                        self._catch_up(watch)
+                        frame = encode(snapshot_message("keyframe", watch.board, watch.seq))
+                        self._send_to(watch, due, frame)
         finally:
             await self.bus.release(lease)
 
@@ -230,7 +235,10 @@ class LiveHub:
         queue.put_nowait(None)
 
     def _send(self, watch: _Watch, frame: str) -> None:
-        for queue in list(watch.clients):
+        self._send_to(watch, list(watch.clients), frame)
+
+    def _send_to(self, watch: _Watch, queues: list[ClientQueue], frame: str) -> None:
+        for queue in queues:
             if queue.full():  # a client that cannot keep up is closed; it reconnects and resumes
                 watch.clients.discard(queue)
                 self.stop(queue)

@@ -19,7 +19,8 @@ run: $(STAMP)
 
 # Browser tests drive Debian's Chromium (never a downloaded browser): install it when it is missing.
 browser:
-	@test -x /usr/bin/chromium || apt-get install -y chromium || sudo -n apt-get install -y chromium \
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| (sudo -n apt-get update -qq && sudo -n apt-get install -y -qq chromium) \
 		|| echo "WARNING: /usr/bin/chromium missing and not installable here; browser tests will skip"
 
 test: $(STAMP) browser

@@ -198,15 +198,18 @@ class _Standing:
         return (group, 0, self.best.lap_time_ms, self.best.elapsed_ms)
 
 
-def _race_status(
-    standing: _Standing, winner_laps: int, rules: ClassificationRules, ruled: Status | None
+def race_status(
+    laps: int, took_flag: bool, winner_laps: int, rules: ClassificationRules, ruled: Status | None
 ) -> Status:
+    """A car's race status from its laps, whether it took the flag, the rulebook and race control's say.
+
+    The one rule for the final classification and the live state alike."""
     if ruled in (Status.DISQUALIFIED, Status.EXCLUDED, Status.DID_NOT_START, Status.NOT_CLASSIFIED):
         return ruled
-    if standing.laps == 0 and not standing.took_flag:
+    if laps == 0 and not took_flag:
         return Status.DID_NOT_START
-    far_enough = standing.laps >= rules.min_distance * winner_laps
-    running = standing.took_flag and ruled is not Status.RETIRED
+    far_enough = laps >= rules.min_distance * winner_laps
+    running = took_flag and ruled is not Status.RETIRED
     if far_enough and (running or not rules.must_take_flag):
         return Status.CLASSIFIED
     return Status.NOT_CLASSIFIED if running else Status.RETIRED
@@ -281,7 +284,7 @@ def _assign_statuses(
                 class_winner[s.entry.car_class] if rules.classification.distance_basis == "class" else None
             )
             winner = basis if basis is not None else overall_winner
-            s.status = _race_status(s, winner, rules.classification, decided)
+            s.status = race_status(s.laps, s.took_flag, winner, rules.classification, decided)
         elif decided is not None:
             s.status = decided
         elif s.laps == 0:
@@ -319,8 +322,8 @@ def _rank(session: Session, ordered: list[_Standing], flag_ms: int | None) -> Cl
             candidate = FastestLap(
                 s.entry.car, car_class, best.lap, best.lap_time_ms, best.driver_name, best.elapsed_ms
             )
-            fastest = _faster(fastest, candidate)
-            class_fastest[car_class] = _faster(class_fastest.get(car_class), candidate)
+            fastest = faster(fastest, candidate)
+            class_fastest[car_class] = faster(class_fastest.get(car_class), candidate)
         results.append(
             Result(
                 position=position,
@@ -350,7 +353,7 @@ class _Gaps:
     class_interval: Gap = NO_GAP
 
 
-def _faster(current: FastestLap | None, candidate: FastestLap) -> FastestLap:
+def faster(current: FastestLap | None, candidate: FastestLap) -> FastestLap:
     """The faster of two laps; on equal times the one set first."""
     if current is None or (candidate.ms, candidate.set_at_ms) < (current.ms, current.set_at_ms):
         return candidate

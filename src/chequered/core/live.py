@@ -19,6 +19,7 @@ from chequered.core.classification import (
     Classification,
     FastestLap,
     Result,
+    faster,
 )
 from chequered.core.errors import UnknownCarError
 from chequered.core.events import LapCompleted, LapDeleted, LapPenalty, StatusChanged, TimePenalty
@@ -35,7 +36,7 @@ from chequered.core.feed import (
 from chequered.core.live_car import CarState, gap, other_status, race_status
 from chequered.core.live_flag import FlagInstant
 from chequered.core.live_sectors import SectorBests
-from chequered.core.live_view import ROW_FIELDS, as_row, faster, plain, text
+from chequered.core.live_view import ROW_FIELDS, as_row, plain, text
 from chequered.core.model import Entry, Lap, Session, SessionKind, Status
 from chequered.core.rulebook import Rulebook
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from chequered.core import classification
 from chequered.core.classification import NO_GAP, Gap
 from chequered.core.model import Entry, Lap, SessionKind, Status
 from chequered.core.rulebook import ClassificationRules
@@ -151,16 +152,7 @@ class CarState:
 
 def race_status(car: CarState, winner_laps: int, rules: ClassificationRules) -> Status:
     """The classification's race status rule, for one car."""
-    ruled = car.ruled
-    if ruled in (Status.DISQUALIFIED, Status.EXCLUDED, Status.DID_NOT_START, Status.NOT_CLASSIFIED):
-        return ruled
-    if car.laps == 0 and not car.took_flag:
-        return Status.DID_NOT_START
-    far_enough = car.laps >= rules.min_distance * winner_laps
-    running = car.took_flag and ruled is not Status.RETIRED
-    if far_enough and (running or not rules.must_take_flag):
-        return Status.CLASSIFIED
-    return Status.NOT_CLASSIFIED if running else Status.RETIRED
+    return classification.race_status(car.laps, car.took_flag, winner_laps, rules, car.ruled)
 
 
 def other_status(car: CarState) -> Status:

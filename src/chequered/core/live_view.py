@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from chequered.core.classification import FastestLap, Gap
+from chequered.core.classification import Gap
 
 Row = dict[str, Any]
 
@@ -44,9 +44,3 @@ def as_row(values: tuple[Any, ...]) -> Row:
 @lru_cache(maxsize=65536)
 def text(gap: Gap) -> str:
     return str(gap)
-
-
-def faster(current: FastestLap | None, candidate: FastestLap) -> FastestLap:
-    if current is None or (candidate.ms, candidate.set_at_ms) < (current.ms, current.set_at_ms):
-        return candidate
-    return current

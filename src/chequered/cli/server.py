@@ -97,6 +97,7 @@ def serve_command(
             port=port,
             log_level="info",
             access_log=access_log,
+            ws_per_message_deflate=False,
         )
     finally:
         if simulator is not None:

@@ -90,7 +90,7 @@ class LiveHub:
         self,
         store: Store,
         bus: Bus,
-        poll_s: float = 0.1,
+        poll_s: float = 0.02,
         keyframe_s: float = 30.0,
         lease_s: float = 3.0,
         client_backlog: int = 10_000,

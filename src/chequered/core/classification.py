@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from chequered.core.errors import UnknownCarError
 from chequered.core.events import Decision, LapDeleted, LapPenalty, StatusChanged, TimePenalty
@@ -169,14 +170,12 @@ def _until_flag(laps: Sequence[Lap], flag_ms: int | None) -> tuple[Sequence[Lap]
     return laps, False
 
 
+_QUICKEST_FIRST = attrgetter("lap_time_ms", "elapsed_ms")  # ties to whoever set it first
+
+
 def _best(laps: Iterable[Lap], deleted: set[int]) -> Lap | None:
-    best: Lap | None = None
-    for lap in laps:
-        if lap.lap_time_ms is None or lap.lap in deleted:
-            continue
-        if best is None or (lap.lap_time_ms, lap.elapsed_ms) < (best.lap_time_ms or 0, best.elapsed_ms):
-            best = lap
-    return best
+    timed = [lap for lap in laps if lap.lap_time_ms is not None and lap.lap not in deleted]
+    return min(timed, key=_QUICKEST_FIRST, default=None)
 
 
 @dataclass(slots=True)

@@ -7,10 +7,10 @@ stint also starts when the driver in the car changes without a recorded stop.
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter, le, lt
 
 from chequered.core.model import Lap
 
@@ -67,13 +67,18 @@ class CarStints:
     stops: tuple[PitStop, ...]
 
 
+_LAP_NUMBER, _ELAPSED = attrgetter("lap"), attrgetter("elapsed_ms")
+
+
 def laps_by_car(laps: Iterable[Lap]) -> dict[str, list[Lap]]:
     """Group laps per car in crossing order; a lap number seen twice keeps its first crossing."""
     grouped: dict[str, list[Lap]] = defaultdict(list)
     for lap in laps:
         grouped[lap.car].append(lap)
     for car, car_laps in grouped.items():
-        if any(a.lap >= b.lap or a.elapsed_ms > b.elapsed_ms for a, b in itertools.pairwise(car_laps)):
+        numbers, elapsed = list(map(_LAP_NUMBER, car_laps)), list(map(_ELAPSED, car_laps))
+        in_order = all(map(lt, numbers, numbers[1:])) and all(map(le, elapsed, elapsed[1:]))
+        if not in_order:
             car_laps.sort(key=lambda lap: (lap.elapsed_ms, lap.lap))
             unique: dict[int, Lap] = {}
             for lap in car_laps:

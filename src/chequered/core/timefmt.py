@@ -8,6 +8,7 @@ Fractions of one to three digits are right-padded (``39.57`` is 39.570 s).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _DURATION = re.compile(r"(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})(?:\.(\d{1,3}))?", re.ASCII)
 _PAD = (0, 100, 10, 1)
@@ -34,6 +35,42 @@ def parse_duration(text: str) -> int:
                 raise ValueError(f"not a time: {text!r}")
             return value % 1000 + seconds * 1000 + minutes * 60_000 + value // 10_000_000 * 3_600_000
     return _slow(text)
+
+
+# One time in its exact timing-screen shape: ``H:MM:SS.mmm`` (hours unbounded), ``M:SS.mmm`` / ``MM:SS.mmm``,
+# ``S.mmm`` / ``SS.mmm``. A column is checked by the shapes of its values, digits 0-5 written 0 and 6-9
+# written 6 (the tens of minutes and seconds must be 0), so a few hundred shapes stand for all the values.
+_SHAPED = re.compile(r"(?:(?:\d+:0\d|\d{1,2}):0\d|\d{1,2})\.\d{3}", re.ASCII)
+_DIGIT_CLASS = str.maketrans("0123456789", "0000006666")
+
+
+def parse_durations(texts: Sequence[str]) -> list[int | None] | None:
+    """A whole column of times at once, in milliseconds (blank = None); None when any value is not in
+    an exact shape (the caller then parses one at a time, with ``parse_duration``'s full rules).
+
+    With the separators removed each time reads as the integer ``HHMMSSmmm``; taking 40 s back out of
+    each hundred "minutes" and 2,400 s out of each hundred "hours" leaves milliseconds.
+    """
+    if not texts:
+        return []
+    if "" in texts:  # the times there are, spread back around the blanks
+        present = parse_durations([text for text in texts if text])
+        if present is None:
+            return None
+        times = iter(present)
+        return [next(times) if text else None for text in texts]
+    column = "\n".join(texts)
+    shapes = set(column.translate(_DIGIT_CLASS).split("\n"))
+    if not all(map(_SHAPED.fullmatch, shapes)):
+        return None
+    digits = column.replace(":", "").replace(".", "").split("\n")
+    if len(digits) != len(texts):  # a value held a line break
+        return None
+    if ":" not in column:
+        return list(map(int, digits))
+    if max(map(len, shapes)) <= len("MM:SS.mmm"):
+        return [v - 40_000 * (v // 100_000) for v in map(int, digits)]
+    return [v - 40_000 * (v // 100_000) - 2_400_000 * (v // 10_000_000) for v in map(int, digits)]
 
 
 def _slow(text: str) -> int:

@@ -12,7 +12,7 @@ from functools import partial
 from chequered.core.errors import ParseError
 from chequered.core.model import Driver, Entry, Lap, Timing
 from chequered.importers.columns import Table, whole_number
-from chequered.importers.text import decode, table_rows
+from chequered.importers.text import decode
 
 LAP_COLUMNS = ("NUMBER", "LAP_NUMBER", "LAP_TIME", "ELAPSED")
 SECTORS = ("S1", "S2", "S3")
@@ -21,13 +21,12 @@ _new_lap = partial(tuple.__new__, Lap)
 
 def parse_laps(data: bytes, source: str) -> Timing:
     """Read a lap analysis file into entries (one per car, crew from the drivers seen) and laps."""
-    header, data_rows = table_rows(decode(data, source))
-    missing = [name for name in LAP_COLUMNS if name not in header]
+    table = Table.read(source, decode(data, source))
+    missing = [name for name in LAP_COLUMNS if name not in table.header]
     if missing:
         raise ParseError(
             source, 1, missing[0], f"header is not an Al Kamel lap analysis header (no {missing[0]})"
         )
-    table = Table(source, header, data_rows, first_line=2)
     if table.count == 0:
         raise ParseError(source, 2, None, "no lap rows after the header (truncated file?)")
     numbers = table.required_text("NUMBER", "car number")
@@ -92,18 +91,17 @@ def _entries(table: Table, keys: list[str], drivers: list[int], names: list[str]
     for key, slot, name in dict.fromkeys(zip(keys, drivers, names, strict=True)):
         crews.setdefault(key, {}).setdefault(slot, name)
     first_row = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
-    columns = {name: table.text(name) for name in ("NUMBER", "CLASS", "TEAM", "GROUP", "MANUFACTURER")}
     entries = []
     for key, crew in crews.items():
         i = first_row[key]
         entries.append(
             Entry(
                 car=key,
-                number=columns["NUMBER"][i],
-                car_class=columns["CLASS"][i],
-                team=columns["TEAM"][i],
-                group=columns["GROUP"][i],
-                manufacturer=columns["MANUFACTURER"][i],
+                number=table.value("NUMBER", i),
+                car_class=table.value("CLASS", i),
+                team=table.value("TEAM", i),
+                group=table.value("GROUP", i),
+                manufacturer=table.value("MANUFACTURER", i),
                 drivers=tuple(Driver(name=crew[slot]) for slot in sorted(crew)) if any(crew.values()) else (),
             )
         )

@@ -7,11 +7,13 @@ up again to report exactly where it sits.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from chequered.core.errors import ParseError
-from chequered.core.timefmt import parse_duration
+from chequered.core.timefmt import parse_duration, parse_durations
+from chequered.importers.text import header_of, sniff_separator, table_rows
 
 T = TypeVar("T")
 
@@ -19,10 +21,36 @@ T = TypeVar("T")
 class Table:
     """The data rows of one CSV file, transposed into columns addressed by header name."""
 
+    @classmethod
+    def read(cls, source: str, text: str) -> Table:
+        """The table of a decoded CSV text (header on the first line).
+
+        Timing exports quote nothing and give every row the same number of fields: such a file is
+        split in one sweep into a flat list of fields and its columns sliced out of it, with no list per
+        row. Anything else (quotes, ragged or blank rows) is read row by row.
+        """
+        lines = text.splitlines()
+        separator = sniff_separator(lines[0]) if lines else ";"
+        widths = set(map(str.count, lines[1:], itertools.repeat(separator)))
+        if '"' in text or len(widths) != 1:
+            header, rows = table_rows(text)
+            return cls(source, header, rows, first_line=2)
+        width = widths.pop() + 1
+        header = header_of(lines[0], separator)
+        if width < len(header):
+            header, rows = table_rows(text)
+            return cls(source, header, rows, first_line=2)
+        fields = separator.join(lines[1:]).split(separator)
+        table = cls(source, header, [], first_line=2)
+        table.count = len(lines) - 1
+        table.lines = range(2, 2 + table.count)
+        table.columns = {name: fields[i::width] for i, name in enumerate(header)}
+        return table
+
     def __init__(self, source: str, header: Sequence[str], rows: list[list[str]], first_line: int) -> None:
         self.source = source
         self.header = list(header)
-        lines = list(range(first_line, first_line + len(rows)))
+        lines: Sequence[int] = range(first_line, first_line + len(rows))
         if any(not row or (len(row) == 1 and not row[0].strip()) for row in rows):
             kept = [(line, row) for line, row in zip(lines, rows, strict=True) if any(f.strip() for f in row)]
             lines, rows = [line for line, _ in kept], [row for _, row in kept]
@@ -31,7 +59,7 @@ class Table:
         if rows and min(map(len, rows)) < width:
             rows = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in rows]
         self.count = len(rows)
-        self.columns: dict[str, tuple[str, ...]] = {}
+        self.columns: dict[str, Sequence[str]] = {}
         if rows:
             transposed = list(zip(*rows, strict=False))
             self.columns = {name: transposed[i] for i, name in enumerate(self.header)}
@@ -48,6 +76,11 @@ class Table:
         if column is None:
             return [""] * self.count
         return list(map(str.strip, column))
+
+    def value(self, name: str, index: int) -> str:
+        """One stripped value; empty when the file lacks the column."""
+        column = self.columns.get(name)
+        return column[index].strip() if column is not None else ""
 
     def required_text(self, name: str, what: str) -> list[str]:
         values = self.text(name)
@@ -73,6 +106,10 @@ class Table:
 
     def durations(self, name: str, *, required: bool = False) -> list[int | None]:
         """A column of times (``M:SS.mmm``, ``H:MM:SS.mmm``...) in milliseconds; blank = None."""
+        values = self.text(name)
+        column = parse_durations(values)
+        if column is not None and not (required and "" in values):
+            return column
         return self.convert(name, parse_duration, "a time", required=required)
 
 

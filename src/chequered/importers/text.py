@@ -64,7 +64,12 @@ def table_rows(text: str) -> tuple[list[str], list[list[str]]]:
         return header, list(reader)
     lines = text.splitlines()
     separator = sniff_separator(lines[0])
-    header = [name.strip().lstrip("\ufeff") for name in lines[0].split(separator)]
+    return header_of(lines[0], separator), [line.split(separator) for line in lines[1:]]
+
+
+def header_of(line: str, separator: str) -> list[str]:
+    """The column names of a header line: stripped, a trailing empty name (trailing separator) dropped."""
+    header = [name.strip().lstrip("\ufeff") for name in line.split(separator)]
     while header and not header[-1]:
         header.pop()
-    return header, [line.split(separator) for line in lines[1:]]
+    return header

@@ -11,7 +11,7 @@ from functools import partial
 
 from chequered.core.errors import ParseError
 from chequered.core.model import Driver, Entry, Lap, Timing
-from chequered.importers.columns import Table, whole_number
+from chequered.importers.columns import Table, collection_paused, whole_number
 from chequered.importers.text import decode
 
 LAP_COLUMNS = ("NUMBER", "LAP_NUMBER", "LAP_TIME", "ELAPSED")
@@ -21,6 +21,11 @@ _new_lap = partial(tuple.__new__, Lap)
 
 def parse_laps(data: bytes, source: str) -> Timing:
     """Read a lap analysis file into entries (one per car, crew from the drivers seen) and laps."""
+    with collection_paused():
+        return _parse_laps(data, source)
+
+
+def _parse_laps(data: bytes, source: str) -> Timing:
     table = Table.read(source, decode(data, source))
     missing = [name for name in LAP_COLUMNS if name not in table.header]
     if missing:

@@ -81,3 +81,37 @@ def test_shuffled_and_repeated_passings_make_the_same_laps() -> None:
     assert [(lap.car, lap.lap, lap.elapsed_ms) for lap in sorted(want)] == sorted(
         (lap.car, lap.lap, lap.elapsed_ms) for lap in timing.laps
     )
+
+
+def test_an_assembler_resumed_from_its_events_continues_the_lap_in_progress() -> None:
+    """After a restart the log is all there is: laps, pit-lane crossings and sector splits, in log order.
+    A new assembler resumed from them makes the same next lap (splits, in-pit mark, pit time, driver)
+    and takes a re-sent passing for a duplicate."""
+    before = [
+        Passing("7", Timeline.FINISH, 100_000, driver="A"),
+        Passing("7", Timeline.SECTOR, 130_000, sector=1),
+        Passing("7", Timeline.PIT_IN, 195_000),
+        Passing("7", Timeline.FINISH, 199_000),
+        Passing("7", Timeline.PIT_OUT, 240_000),
+        Passing("7", Timeline.SECTOR, 270_000, sector=1),
+    ]
+    after = [
+        Passing("7", Timeline.SECTOR, 270_000, sector=1),  # re-sent by the bridge after the restart
+        Passing("7", Timeline.SECTOR, 300_000, sector=2),
+        Passing("7", Timeline.FINISH, 330_000),
+    ]
+    straight = PassingAssembler({"7"})
+    logged: list[LiveEvent] = [e for p in before for e in straight.add(p)]
+    expected = [e for p in after for e in straight.add(p)]
+    resumed = PassingAssembler({"7"})
+    for event in logged:
+        if isinstance(event, LapCompleted):
+            resumed.resume(event.lap.car, event.lap.lap, event.lap.elapsed_ms, event.lap.driver_name)
+        elif isinstance(event, PitCrossed | SectorCompleted):
+            resumed.resume_crossing(event)
+    got = [e for p in after for e in resumed.add(p)]
+    assert got == expected
+    lap = laps_of(got)[0]
+    assert (lap.lap, lap.sectors, lap.pit_time_ms) == (3, (71_000, 30_000, 30_000), 45_000)
+    assert lap.driver_name == "A"
+    assert resumed.duplicates == straight.duplicates == 1

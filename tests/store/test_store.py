@@ -174,3 +174,41 @@ def test_a_write_by_another_process_invalidates_cached_reads(database_url: str, 
     assert reader.latest("r1-ricard-q1") == 0
     reader.close()
     writer.close()
+
+
+def test_a_feeds_clock_pit_and_sector_events_are_stored_once_and_not_classified(store: Store) -> None:
+    """The live feed's events between laps are kept in the log (the live board is folded from them),
+    deduplicated like any other, and change nothing in the classification or the stints."""
+    from chequered.core.feed import ClockTicked, DriverChanged, PitCrossed, PitLine, SectorCompleted
+
+    _seed(store)
+    sid = "r1-ricard-r1"
+    laps = [LapCompleted(lap) for lap in season_fixture.race_laps(10)]
+    timing = [
+        ClockTicked(600_000, 2_400_000, None, "green"),
+        ClockTicked(601_000, 2_399_000, None, "yellow", "FCY"),
+        PitCrossed("07", PitLine.IN, 605_000),
+        SectorCompleted("7", 1, 40_100, 640_100),
+        DriverChanged("07", "Dora Delta", 690_000),
+        PitCrossed("07", PitLine.OUT, 690_000),
+    ]
+    mixed = [*laps[:15], *timing, *laps[15:]]
+    first = store.append(sid, mixed, "rmonitor")
+    assert (first.appended, first.duplicates) == (len(mixed), 0)
+    again = store.append(sid, [*timing, ClockTicked(600_000, 2_400_000, None, "green")], "rmonitor")
+    assert (again.appended, again.duplicates) == (0, len(timing) + 1)
+    stored = [e.event() for e in store.events(sid)]
+    assert stored == mixed
+    assert [e.kind for e in store.events(sid, kinds=["clock"])] == ["clock", "clock"]
+    # the classification is the one of the laps alone
+    from chequered.core.classification import classify
+
+    state = store.state(sid, store.position(sid))
+    assert state.seq == store.head(sid) and state.decisions == ()
+    assert state.laps == tuple(e.lap for e in laps)
+    laps_only = classify(state.info.session, state.entries, state.laps, (), rulebooks.load(None))
+    assert state.classification == laps_only
+    # "as of" a clock tick: the state is folded up to that position
+    tick_seq = store.events(sid, kinds=["clock"])[0].seq
+    assert store.state(sid, tick_seq).seq == tick_seq
+    assert len(store.state(sid, tick_seq).laps) == 15

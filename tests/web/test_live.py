@@ -103,3 +103,58 @@ def test_websocket_unknown_session_is_closed(client: TestClient) -> None:
     with pytest.raises(WebSocketDisconnect) as info, client.websocket_connect("/ws/live/nope") as ws:
         ws.receive_json()
     assert info.value.code == 4404
+
+
+def test_pit_lane_and_sector_passings_are_stored_and_on_the_board_before_the_lap(
+    client: TestClient, store: Any, tokens: dict[str, str]
+) -> None:
+    """A sector split and a pit-in reach the log, the WebSocket and the board folded from the log before
+    the car's lap is complete; after a restart of the server the lap in progress keeps them."""
+    from chequered.web.live_hub import board_at
+
+    timekeeper = tokens["timekeeper"]
+    first_laps = [
+        {"car": car, "timeline": "finish", "at_ms": ms} for car, ms in (("7", 120_000), ("21", 120_200))
+    ]
+    first_laps.append({"car": "07", "timeline": "finish", "at_ms": 121_000, "driver": "Carl Gamma"})
+    board: dict[str, dict[str, Any]] = {}
+    with client.websocket_connect(f"/ws/live/{RACE}") as ws:
+        _apply(board, ws.receive_json())
+        _post(client, timekeeper, first_laps)
+        crossings = [
+            {"car": "7", "timeline": "sector", "sector": 1, "at_ms": 160_000},
+            {"car": "07", "timeline": "pit_in", "at_ms": 235_000},
+        ]
+        answer = _post(client, timekeeper, crossings)
+        assert (answer["laps"], answer["pit_crossings"], answer["sectors"], answer["appended"]) == (
+            0,
+            1,
+            1,
+            2,
+        )
+        _receive_until(ws, board, answer["as_of"])
+    assert board["7"]["sectors"] == [40_000] and board["7"]["laps"] == 1
+    assert board["07"]["in_pit"] is True and board["07"]["stops"] == 1 and board["07"]["laps"] == 1
+    stored, _ = board_at(store, RACE)
+    rows = {row["car"]: row for row in stored.snapshot()["cars"]}
+    assert rows["7"]["sectors"] == [40_000] and rows["07"]["in_pit"] and rows["07"]["laps"] == 1
+    assert [e.kind for e in store.events(RACE)] == ["lap", "lap", "lap", "sector", "pit"]
+    # sent again: nothing new
+    again = _post(client, timekeeper, crossings)
+    assert again["appended"] == 0 and again["as_of"] == answer["as_of"]
+    # the server restarts (the assembler is rebuilt from the log), the bridge re-sends the pit-in
+    client.app.state.assemblers = {}  # type: ignore[attr-defined]
+    rest = [
+        {"car": "07", "timeline": "pit_in", "at_ms": 235_000},
+        {"car": "07", "timeline": "finish", "at_ms": 236_000},
+        {"car": "07", "timeline": "pit_out", "at_ms": 300_000},
+        {"car": "07", "timeline": "finish", "at_ms": 400_000},
+        {"car": "7", "timeline": "finish", "at_ms": 240_000},
+    ]
+    after = _post(client, timekeeper, rest)
+    assert (after["laps"], after["pit_crossings"]) == (3, 1)
+    laps = {(e.payload["car"], e.payload["lap"]): e.payload for e in store.events(RACE, kinds=["lap"])}
+    assert laps[("07", 2)]["in_pit"] and laps[("07", 3)]["pit_time_ms"] == 65_000
+    assert laps[("07", 3)]["driver_name"] == "Carl Gamma"
+    assert laps[("7", 2)]["sectors"] == [40_000, 80_000]
+    assert sum(e.kind == "pit" for e in store.events(RACE)) == 2  # the re-sent pit-in is stored once

@@ -82,12 +82,30 @@ class PassingAssembler:
         self._seq = 0
         self._newest = -1
 
-    def resume(self, car: str, laps: int, last_finish_ms: int) -> None:
-        """Continue a car's laps from the log (after a restart): its lap count and last line crossing."""
+    def resume(self, car: str, laps: int, last_finish_ms: int, driver: str = "") -> None:
+        """Continue a car's laps from the log (after a restart): its lap count, last line crossing and
+        driver. The lap consumed the sector splits and pit time before it, as a lap made here does."""
         timing = self._timing.setdefault(car, _CarTiming())
         timing.laps, timing.last_finish_ms = laps, last_finish_ms
+        timing.driver = driver or timing.driver
+        timing.last_split_ms, timing.sectors, timing.pit_time_ms = None, [], None
         timing.released_ms = max(timing.released_ms, last_finish_ms)
         timing.last_seen[(Timeline.FINISH, 0)] = last_finish_ms
+
+    def resume_crossing(self, event: PitCrossed | SectorCompleted) -> None:
+        """Continue a car's current lap from the log: a pit-lane crossing or sector split stored before
+        a restart (in log order with ``resume``), so the next lap keeps its splits, in-pit mark and pit
+        time, and the same passing sent again is a duplicate."""
+        if isinstance(event, SectorCompleted):
+            passing = Passing(event.car, Timeline.SECTOR, event.elapsed_ms, event.sector)
+        else:
+            line = Timeline.PIT_IN if event.line is PitLine.IN else Timeline.PIT_OUT
+            passing = Passing(event.car, line, event.elapsed_ms)
+        timing = self._timing.setdefault(event.car, _CarTiming())
+        timing.released_ms = max(timing.released_ms, passing.at_ms)
+        timing.last_seen[(passing.timeline, passing.sector)] = passing.at_ms
+        timing.exact.add((passing.timeline, passing.sector, passing.at_ms))
+        self._score(passing, timing)
 
     def add(self, passing: Passing) -> list[LiveEvent]:
         """Take one passing; the events of every passing that is now due."""

@@ -40,6 +40,9 @@ class SystemClock:
 
 
 LineHandler = Callable[[RawLine], Awaitable[None] | None]
+BurstHandler = Callable[[], Awaitable[None] | None]
+"""Called after each burst of lines: what one read from the socket held, or what a replay hands out
+between two waits. The place to write what the lines made in one transaction, not one per line."""
 
 
 def timeline(lines: Iterable[RawLine]) -> Iterator[tuple[int | None, RawLine]]:
@@ -66,9 +69,15 @@ def timeline(lines: Iterable[RawLine]) -> Iterator[tuple[int | None, RawLine]]:
         yield virtual, raw
 
 
-async def replay(lines: Iterable[RawLine], on_line: LineHandler, speed: float, clock: Clock) -> int:
-    """Hand every line to ``on_line`` at ``speed``× the capture's own pace (0: as fast as possible);
-    the number of lines replayed."""
+async def replay(
+    lines: Iterable[RawLine],
+    on_line: LineHandler,
+    speed: float,
+    clock: Clock,
+    on_burst: BurstHandler | None = None,
+) -> int:
+    """Hand every line to ``on_line`` at ``speed``× the capture's own pace (0: as fast as possible),
+    and ``on_burst`` before each wait and at the end; the number of lines replayed."""
     start = clock.monotonic()
     first: int | None = None
     count = 0
@@ -78,11 +87,11 @@ async def replay(lines: Iterable[RawLine], on_line: LineHandler, speed: float, c
                 first = at
             wait = (at - first) / 1000 / speed - (clock.monotonic() - start)
             if wait > 0:
+                await _burst(on_burst)
                 await clock.sleep(wait)
-        result = on_line(raw)
-        if result is not None:
-            await result
+        await _deliver(on_line, raw)
         count += 1
+    await _burst(on_burst)
     return count
 
 
@@ -105,8 +114,10 @@ async def follow(
     status: Connection | None = None,
     min_backoff: float = 0.1,
     max_backoff: float = 10.0,
+    on_burst: BurstHandler | None = None,
 ) -> None:
-    """Read RMonitor lines from ``host:port`` until ``stop`` is set, reconnecting with backoff."""
+    """Read RMonitor lines from ``host:port`` until ``stop`` is set, reconnecting with backoff;
+    ``on_burst`` after the lines of each read from the socket."""
     status = status if status is not None else Connection()
     backoff = min_backoff
     splitter = LineSplitter()  # one line count over all connections, so reports stay unambiguous
@@ -122,7 +133,7 @@ async def follow(
         status.connects += 1
         backoff = min_backoff
         try:
-            await _read(reader, splitter, on_line, stop)
+            await _read(reader, splitter, on_line, stop, on_burst)
         except (ConnectionError, OSError) as exc:
             status.log.append(f"connection to {host}:{port} lost: {exc}")
         finally:
@@ -133,6 +144,7 @@ async def follow(
                 status.log.append(f"connection to {host}:{port} closed uncleanly")
         for raw in splitter.close():
             await _deliver(on_line, raw)
+        await _burst(on_burst)
         if not stop.is_set():
             status.drops += 1
             status.log.append(f"connection to {host}:{port} dropped; reconnecting in {backoff:.1f} s")
@@ -140,7 +152,11 @@ async def follow(
 
 
 async def _read(
-    reader: asyncio.StreamReader, splitter: LineSplitter, on_line: LineHandler, stop: asyncio.Event
+    reader: asyncio.StreamReader,
+    splitter: LineSplitter,
+    on_line: LineHandler,
+    stop: asyncio.Event,
+    on_burst: BurstHandler | None,
 ) -> None:
     stopped = asyncio.ensure_future(stop.wait())
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
@@ -156,6 +172,7 @@ async def _read(
                 return
             for raw in splitter.feed(decoder.decode(data)):
                 await _deliver(on_line, raw)
+            await _burst(on_burst)
     finally:
         stopped.cancel()
 
@@ -164,6 +181,13 @@ async def _deliver(on_line: LineHandler, raw: RawLine) -> None:
     result = on_line(raw)
     if result is not None:
         await result
+
+
+async def _burst(on_burst: BurstHandler | None) -> None:
+    if on_burst is not None:
+        result = on_burst()
+        if result is not None:
+            await result
 
 
 async def _pause(clock: Clock, stop: asyncio.Event, seconds: float) -> None:

@@ -2,8 +2,10 @@
 
 The identity of an event is a hash of its kind and content, unless the source supplies its own id (a feed's
 message id, a steward's decision number): appending the same event twice, from a re-sent feed or a
-re-imported file, stores it once. Besides the core's session events the log holds the store's own facts:
-an entry registered for the session, and the publication of provisional or final results.
+re-imported file, stores it once. Besides the core's session events the log holds what a live feed says
+between laps (the session clock and flag, pit-lane crossings, sector splits, driver changes: the live
+board folds them, the classification does not) and the store's own facts: an entry registered for the
+session, and the publication of provisional or final results.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from chequered.core.events import (
     StatusChanged,
     TimePenalty,
 )
+from chequered.core.feed import ClockTicked, DriverChanged, PitCrossed, PitLine, SectorCompleted
 from chequered.core.model import Driver, DriverCategory, Entry, Lap, Status
 
 
@@ -47,7 +50,13 @@ class EntryRegistered:
     entry: Entry
 
 
-LogEvent = SessionEvent | ResultsPublished | EntryRegistered
+TimingEvent = ClockTicked | PitCrossed | SectorCompleted | DriverChanged
+LogEvent = SessionEvent | ResultsPublished | EntryRegistered | TimingEvent
+
+SCORING_KINDS = ("lap", "time_penalty", "lap_deleted", "lap_penalty", "status", "published", "entry")
+"""The kinds the classification and every read model but the live board are folded from."""
+TIMING_KINDS = ("clock", "pit", "sector", "driver")
+"""What a live feed says between laps: stored so the live board shows it, ignored by the classification."""
 
 
 def _entry_payload(entry: Entry) -> dict[str, Any]:
@@ -108,6 +117,25 @@ def encode(event: LogEvent) -> tuple[str, dict[str, Any]]:
         return "published", {"status": event.status.value, "as_of": event.as_of}
     if isinstance(event, EntryRegistered):
         return "entry", _entry_payload(event.entry)
+    if isinstance(event, ClockTicked):
+        return "clock", {
+            "elapsed_ms": event.elapsed_ms,
+            "time_to_go_ms": event.time_to_go_ms,
+            "laps_to_go": event.laps_to_go,
+            "flag": event.flag,
+            "track_status": event.track_status,
+        }
+    if isinstance(event, PitCrossed):
+        return "pit", {"car": event.car, "line": event.line.value, "elapsed_ms": event.elapsed_ms}
+    if isinstance(event, SectorCompleted):
+        return "sector", {
+            "car": event.car,
+            "sector": event.sector,
+            "sector_ms": event.sector_ms,
+            "elapsed_ms": event.elapsed_ms,
+        }
+    if isinstance(event, DriverChanged):
+        return "driver", {"car": event.car, "driver_name": event.driver_name, "elapsed_ms": event.elapsed_ms}
     raise TypeError(f"not a session event: {event!r}")
 
 
@@ -140,6 +168,14 @@ def decode(kind: str, p: Mapping[str, Any]) -> LogEvent:
         return ResultsPublished(Publication(p["status"]), p["as_of"])
     if kind == "entry":
         return EntryRegistered(entry_from_payload(p))
+    if kind == "clock":
+        return ClockTicked(p["elapsed_ms"], p["time_to_go_ms"], p["laps_to_go"], p["flag"], p["track_status"])
+    if kind == "pit":
+        return PitCrossed(p["car"], PitLine(p["line"]), p["elapsed_ms"])
+    if kind == "sector":
+        return SectorCompleted(p["car"], p["sector"], p["sector_ms"], p["elapsed_ms"])
+    if kind == "driver":
+        return DriverChanged(p["car"], p["driver_name"], p["elapsed_ms"])
     raise ValueError(f"unknown event kind {kind!r} in the log")
 
 

@@ -49,9 +49,15 @@ class SessionState:
 
 
 def fold(
-    info: SessionInfo, season_entries: list[Entry], events: list[StoredEvent], rulebook: Rulebook
+    info: SessionInfo,
+    season_entries: list[Entry],
+    events: list[StoredEvent],
+    rulebook: Rulebook,
+    seq: int | None = None,
 ) -> SessionState:
-    """Fold a session's events in log order; entries registered in the log override the season's."""
+    """Fold a session's events in log order (up to log position ``seq``; the last event's when None);
+    entries registered in the log override the season's. The clock, pit-lane and sector events of a
+    live feed are the live board's, not the classification's: they are passed over."""
     entries: dict[str, Entry] = {e.car: e for e in season_entries}
     laps: list[Lap] = []
     decisions: list[Decision] = []
@@ -64,13 +70,14 @@ def fold(
             entries[event.entry.car] = event.entry
         elif isinstance(event, ResultsPublished):
             publications.append(PublishedResults(stored.seq, event, stored.actor, stored.recorded_at))
-        else:
+        elif isinstance(event, Decision):
             decisions.append(event)
     cars = {lap.car for lap in laps}
     # A season's entry list names cars that never ran this session; they are not part of its result.
     listed = tuple(e for e in entries.values() if e.car in cars or not laps)
     classification = classify(info.session, listed, laps, decisions, rulebook)
-    seq = events[-1].seq if events else 0
+    if seq is None:
+        seq = events[-1].seq if events else 0
     return SessionState(
         info,
         seq,

@@ -12,7 +12,7 @@ from chequered.core.points import SessionResult
 from chequered.core.rulebook import Rulebook
 from chequered.store import log, season, tokens
 from chequered.store.championship import session_results
-from chequered.store.codec import LogEvent, Publication, ResultsPublished
+from chequered.store.codec import SCORING_KINDS, LogEvent, Publication, ResultsPublished
 from chequered.store.database import Database, open_database
 from chequered.store.errors import NotFoundError
 from chequered.store.log import AppendResult, Clock, StoredEvent
@@ -173,8 +173,9 @@ class Store:
             with self.database.read() as conn:
                 info = season.session_info(conn, session_id)
                 entries = season.season_entries(conn, info.season_id) if info.season_id else []
-                events = log.read(conn, session_id, upto=seq)
-            return fold(info, entries, events, self._rulebook(info.rulebook))
+                # the live feed's clock ticks (one a second) and pit/sector crossings are not read here
+                events = log.read(conn, session_id, upto=seq, kinds=SCORING_KINDS)
+            return fold(info, entries, events, self._rulebook(info.rulebook), seq)
 
         return cast(SessionState, self._states.get_or_build(("state", session_id, seq), build))
 

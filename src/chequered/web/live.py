@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from chequered.core.events import LapCompleted
+from chequered.core.feed import PitCrossed, SectorCompleted
 from chequered.core.passings import Passing, PassingAssembler, Timeline
 from chequered.store.errors import NotFoundError
 from chequered.store.store import Store
@@ -102,21 +103,29 @@ class PassingsIn(BaseModel):
 
 
 def _assembler(request: Request, store: Store, session_id: str) -> PassingAssembler:
-    """The session's assembler, primed from the laps already in the log (a restart loses nothing)."""
+    """The session's assembler, primed from the log (a restart loses nothing): the laps, and the pit-lane
+    crossings and sector splits of the lap each car is on."""
     assemblers: dict[str, PassingAssembler] = getattr(request.app.state, "assemblers", None) or {}
     request.app.state.assemblers = assemblers
     if session_id not in assemblers:
         state = store.state(session_id, store.position(session_id))
         assembler = PassingAssembler(set(state.entered))
-        for lap in state.laps:
-            assembler.resume(lap.car, lap.lap, lap.elapsed_ms)
+        for stored in store.events(session_id, kinds=("lap", "pit", "sector")):
+            event = stored.event()
+            if isinstance(event, LapCompleted):
+                lap = event.lap
+                assembler.resume(lap.car, lap.lap, lap.elapsed_ms, lap.driver_name)
+            elif isinstance(event, PitCrossed | SectorCompleted):
+                assembler.resume_crossing(event)
         assemblers[session_id] = assembler
     return assemblers[session_id]
 
 
 @router.post("/api/sessions/{session_id}/passings")
 def add_passings(request: Request, session_id: str, body: PassingsIn, token: Timekeeper) -> dict[str, Any]:
-    """Passings from a decoder or bridge: laps made of them are appended to the session's log."""
+    """Passings from a decoder or bridge: the laps, pit-lane crossings and sector splits made of them are
+    appended to the session's log in one append, so the board shows a car in the pit lane or a sector
+    time before its lap is complete."""
     store = store_of(request)
     try:
         store.session(session_id)
@@ -124,13 +133,18 @@ def add_passings(request: Request, session_id: str, body: PassingsIn, token: Tim
         raise Problem(404, f"no session {session_id}") from None
     assembler = _assembler(request, store, session_id)
     before = len(assembler.rejected)
-    laps: list[LapCompleted] = []
+    events: list[LapCompleted | PitCrossed | SectorCompleted] = []
     for p in body.passings:
         passing = Passing(p.car, p.timeline, p.at_ms, p.sector, p.driver)
-        laps.extend(e for e in assembler.add(passing) if isinstance(e, LapCompleted))
-    result = store.append(session_id, laps, token.actor) if laps else None
+        events.extend(
+            e for e in assembler.add(passing) if isinstance(e, LapCompleted | PitCrossed | SectorCompleted)
+        )
+    result = store.append(session_id, events, token.actor) if events else None
+    laps = sum(isinstance(e, LapCompleted) for e in events)
     return {
-        "laps": len(laps),
+        "laps": laps,
+        "pit_crossings": sum(isinstance(e, PitCrossed) for e in events),
+        "sectors": sum(isinstance(e, SectorCompleted) for e in events),
         "appended": result.appended if result else 0,
         "duplicates": assembler.duplicates,
         "rejected": [str(r) for r in assembler.rejected[before:]],

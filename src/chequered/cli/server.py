@@ -92,7 +92,7 @@ def serve_command(
     simulator = _start_demo(store, database_url, host, port) if demo else None
     try:
         uvicorn.run(
-            create_app(store, Settings(), open_bus(bus_url)),
+            create_app(store, Settings(pace_collections=True), open_bus(bus_url)),
             host=host,
             port=port,
             log_level="info",

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, NamedTuple
 
+from chequered.core.model import Status
 from chequered.core.points import RACE_TYPES, Award, Points, SessionType, session_order
 from chequered.core.rulebook import Rulebook
 from chequered.core.rulebook_points import DroppedRules
@@ -136,12 +139,13 @@ def tie_key(lines: Sequence[Line], order: Sequence[str]) -> tuple[object, ...]:
 
 
 def rank(
-    competitors: dict[tuple[str, str], list[Line]], held: Sequence[tuple[int, str]], rulebook: Rulebook
+    competitors: Iterable[tuple[str, str, list[Line]]], held: Sequence[tuple[int, str]], rulebook: Rulebook
 ) -> tuple[Standing, ...]:
+    """Standings of (name, class, lines) competitors; the lines of each are in running order (round,
+    session, car number), as ``_sessions`` gives the awards."""
     rows: list[tuple[Points, tuple[object, ...], str, str, list[Line]]] = []
     level: dict[Points, int] = defaultdict(int)
-    for (name, car_class), lines in competitors.items():
-        lines.sort(key=lambda line: (line.round, session_order(line.session), line.number))
+    for name, car_class, lines in competitors:
         marked = apply_drops(lines, held, rulebook.dropped)
         points = total(marked)
         level[points] += 1
@@ -163,80 +167,144 @@ def rank(
     return tuple(standings)
 
 
+_NUMBER = attrgetter("result.number")
+# ``Status.value`` is an enum property, slow in a loop over every result of a season
+_STATUS_TEXT = {status: status.value for status in Status}
+
+
+class _Session(NamedTuple):
+    """The awards of one session, in input order. Differently named sessions of a round that run in the
+    same order (R1 and R01) are one ``_Session`` of several ``names``, as the running order cannot tell
+    them apart."""
+
+    awards: list[Award]
+    names: int
+
+
+def _sessions(
+    awards: Iterable[Award], after_round: int | None
+) -> tuple[list[_Session], list[tuple[int, str]]]:
+    """The awards up to ``after_round`` (all classes) by session, sessions in running order, and the
+    races that took place (as ``held_races``).
+
+    Awards come session by session (as ``award_points`` gives them), so they are cut into runs of one
+    session rather than looked up one by one; the runs of a session are joined again in input order."""
+    runs: list[list[Award]] = []
+    run: list[Award] = []
+    round_, session = 0, ""
+    for award in awards:
+        r = award.result
+        if after_round is not None and r.round > after_round:
+            continue
+        if not run or r.round != round_ or r.session != session:
+            round_, session = r.round, r.session
+            run = []
+            runs.append(run)
+        run.append(award)
+    runs.sort(key=_running_order)
+    held: dict[tuple[int, str], None] = {}
+    sessions: list[_Session] = []
+    for _, alike in groupby(runs, key=_running_order):
+        parts = list(alike)
+        for part in parts:
+            if any(a.result.session_type in RACE_TYPES for a in part):
+                held[(part[0].result.round, part[0].result.session)] = None
+        names = len({part[0].result.session for part in parts})
+        sessions.append(_Session([a for part in parts for a in part], names))
+    return sessions, list(held)
+
+
+def _running_order(run: list[Award]) -> tuple[int, tuple[tuple[int, str], ...]]:
+    r = run[0].result
+    return (r.round, session_order(r.session))
+
+
 def _line(award: Award, points: Points) -> Line:
     r = award.result
-    return Line(
-        r.round,
-        r.session,
-        r.session_type,
-        r.number,
-        award.place,
-        r.status.value,
-        points,
-        award.pole,
-        award.fastest_lap_points > 0,
+    # ``_make`` builds the tuple without the keyword handling of the generated constructor
+    return Line._make(
+        (
+            r.round,
+            r.session,
+            r.session_type,
+            r.number,
+            award.place,
+            _STATUS_TEXT[r.status],
+            points,
+            award.place == 1 and r.session_type is _QUALIFYING,
+            award.fastest_lap_points > 0,
+            False,
+        )
     )
-
-
-def _select(awards: Iterable[Award], after_round: int | None, car_class: str | None) -> list[Award]:
-    return [
-        a
-        for a in awards
-        if (after_round is None or a.result.round <= after_round)
-        and (car_class is None or a.result.car_class == car_class)
-    ]
 
 
 def driver_standings(
     awards: Sequence[Award], rulebook: Rulebook, after_round: int | None = None, car_class: str | None = None
 ) -> tuple[Standing, ...]:
     """Drivers' standings; per class when points are scored by class (``car_class`` picks one)."""
-    chosen = _select(awards, after_round, car_class)
+    sessions, held = _sessions(awards, after_round)
     per_class = rulebook.points.scope == "class"
-    competitors: dict[tuple[str, str], list[Line]] = defaultdict(list)
-    for award in chosen:
-        if not award.result.scores:
-            continue
-        group = award.result.car_class if per_class else ""
-        # a crew nobody named (an anonymised results file) stands under its car number
-        shares = award.driver_points or ((f"#{award.result.number}", award.points),)
-        for driver, points in shares:
-            competitors[(driver, group)].append(_line(award, points))
-    return rank(competitors, held_races(_select(awards, after_round, None)), rulebook)
+    # drivers by points group (the class, or "" when points are scored overall), then by name
+    groups: dict[str, dict[str, list[Line]]] = defaultdict(lambda: defaultdict(list))
+    for session in sessions:
+        for award in sorted(session.awards, key=_NUMBER):
+            r = award.result
+            if not r.scores or (car_class is not None and r.car_class != car_class):
+                continue
+            drivers = groups[r.car_class if per_class else ""]
+            # a crew nobody named (an anonymised results file) stands under its car number
+            shares = award.driver_points or ((f"#{r.number}", award.points),)
+            line = None
+            for driver, points in shares:
+                if line is None or points is not line.points:  # a crew sharing the points shares the line
+                    line = _line(award, points)
+                drivers[driver].append(line)
+    competitors = (
+        (name, group, lines) for group, drivers in groups.items() for name, lines in drivers.items()
+    )
+    return rank(competitors, held, rulebook)
 
 
 def team_standings(
     awards: Sequence[Award], rulebook: Rulebook, after_round: int | None = None, car_class: str | None = None
 ) -> tuple[Standing, ...]:
     """Teams' standings: per session a team scores with its best ``team_cars_counted`` cars."""
-    chosen = _select(awards, after_round, car_class)
+    sessions, held = _sessions(awards, after_round)
     per_class = rulebook.scoring.team_scope == "class"
     counted = rulebook.scoring.team_cars_counted
-    sessions: dict[tuple[str, str, int, str], list[Award]] = defaultdict(list)
-    for award in chosen:
-        r = award.result
-        if r.scores and r.team:
-            sessions[(r.team, r.car_class if per_class else "", r.round, r.session)].append(award)
     competitors: dict[tuple[str, str], list[Line]] = defaultdict(list)
-    for (team, group, _, _), cars in sessions.items():
+    for session in sessions:
+        entries: dict[tuple[str, str, str], list[Award]] = defaultdict(list)
+        for award in session.awards:
+            r = award.result
+            if r.scores and r.team and (car_class is None or r.car_class == car_class):
+                entries[(r.team, r.car_class if per_class else "", r.session)].append(award)
+        lines = [((team, group), _team_line(cars, counted)) for (team, group, _), cars in entries.items()]
+        if session.names > 1:
+            lines.sort(key=lambda item: item[1].number)
+        for competitor, line in lines:
+            competitors[competitor].append(line)
+    return rank(((team, group, lines) for (team, group), lines in competitors.items()), held, rulebook)
+
+
+def _team_line(cars: list[Award], counted: int | None) -> Line:
+    """A team's result in a session: its best ``counted`` cars."""
+    if len(cars) == 1:
+        # the common case (one car of the team in the class) needs no sorting and no adding up
+        lead = cars[0]
+        number, points, pole, fastest_lap = lead.result.number, lead.points, lead.pole, lead.fastest_lap
+    else:
         cars.sort(key=lambda a: (-a.points, a.place or 1 << 30, a.result.number))
         best = cars if counted is None else cars[:counted]
         lead = best[0]
-        r = lead.result
-        competitors[(team, group)].append(
-            Line(
-                round=r.round,
-                session=r.session,
-                session_type=r.session_type,
-                number="+".join(a.result.number for a in best),
-                place=lead.place,
-                status=r.status,
-                points=sum((a.points for a in best), start=0),
-                pole=any(a.pole for a in best),
-                fastest_lap=any(a.fastest_lap for a in best),
-            )
-        )
-    return rank(competitors, held_races(_select(awards, after_round, None)), rulebook)
+        number = "+".join(a.result.number for a in best)
+        points = sum((a.points for a in best), start=0)
+        pole = any(a.pole for a in best)
+        fastest_lap = any(a.fastest_lap for a in best)
+    r = lead.result
+    return Line._make(
+        (r.round, r.session, r.session_type, number, lead.place, r.status, points, pole, fastest_lap, False)
+    )
 
 
 def points_value(value: Points) -> int | float:

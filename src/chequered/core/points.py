@@ -143,18 +143,14 @@ class _Scoring:
         minimum = rulebook.scoring.min_drive_minutes
         self.min_drive_ms = None if minimum is None else minimum * 60_000
         self.split = rulebook.scoring.crew_share == "split"
-        self.factors: dict[tuple[int, str, Fraction | None], Fraction] = {}
+        # multipliers by (round, session, distance fraction), worked out once for each
+        self.factors: dict[tuple[int, str, Fraction | None], Points] = {}
 
-    def factor(self, result: SessionResult) -> Fraction:
+    def factor(self, result: SessionResult) -> Points:
         """The multiplier of a race result: the round's and session's, and a shortened race's."""
-        key = (result.round, result.session, result.distance_fraction)
-        factor = self.factors.get(key)
-        if factor is None:
-            rules = self.rules
-            factor = self.factors[key] = rules.factor(result.round, result.session) * rules.distance_factor(
-                result.distance_fraction
-            )
-        return factor
+        rules = self.rules
+        factor = rules.factor(result.round, result.session) * rules.distance_factor(result.distance_fraction)
+        return exact(factor)
 
 
 def award_session(results: Sequence[SessionResult], rulebook: Rulebook) -> list[Award]:
@@ -181,6 +177,7 @@ def _award_session(results: Sequence[SessionResult], scoring: _Scoring) -> list[
     awards = [_award(r, None, 0, 0, scoring) for r in unranked]
     passed_down, share = scoring.passed_down, scoring.share
     scales, fastest_lap, within = scoring.scales, scoring.fastest_lap, scoring.fastest_lap_within
+    factors = scoring.factors
     for group in groups.values():
         group.sort(key=itemgetter(0))
         counting = [item for item in group if item[1].scores] if passed_down else group
@@ -198,7 +195,10 @@ def _award_session(results: Sequence[SessionResult], scoring: _Scoring) -> list[
             points = _place_points(scales[result.session_type], place, tied[rank], share)
             fastest: Points = 0
             if result.session_type in RACE_TYPES:
-                factor = scoring.factor(result)
+                key = (result.round, result.session, result.distance_fraction)
+                factor = factors.get(key)
+                if factor is None:
+                    factor = factors[key] = scoring.factor(result)
                 if factor != 1:
                     points = exact(points * factor)
                 if result.fastest_lap and fastest_lap and (within is None or place <= within):
@@ -221,7 +221,8 @@ def _award(
         shares = tuple([(driver, each) for driver in drivers])
     else:
         shares = tuple([(driver, each if driver in eligible else 0) for driver in drivers])
-    return Award(result, place, points, fastest, shares)
+    # ``_make`` builds the tuple without the argument handling of the generated constructor
+    return Award._make((result, place, points, fastest, shares))
 
 
 def award_points(results: Iterable[SessionResult], rulebook: Rulebook) -> tuple[Award, ...]:

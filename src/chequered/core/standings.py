@@ -7,7 +7,7 @@ line stays in the standing, dropped ones marked, so a table can show what was dr
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -108,13 +108,12 @@ def total(lines: Iterable[Line]) -> Points:
 
 def countback(lines: Iterable[Line]) -> tuple[int, ...]:
     """How many wins, seconds, thirds... in races (all results, dropped ones included)."""
-    counts: dict[int, int] = defaultdict(int)
-    for line in lines:
-        if line.place is not None and line.session_type in RACE_TYPES:
-            counts[line.place] += 1
+    counts = Counter(
+        [line.place for line in lines if line.place is not None and line.session_type in RACE_TYPES]
+    )
     if not counts:
         return ()
-    return tuple(counts.get(p, 0) for p in range(1, max(counts) + 1))
+    return tuple([counts[p] for p in range(1, max(counts) + 1)])
 
 
 def earliest_best(lines: Iterable[Line]) -> tuple[int, tuple[int, tuple[tuple[int, str], ...]]]:
@@ -143,31 +142,38 @@ def rank(
 ) -> tuple[Standing, ...]:
     """Standings of (name, class, lines) competitors; the lines of each are in running order (round,
     session, car number), as ``_sessions`` gives the awards."""
-    rows: list[tuple[Points, tuple[object, ...], str, str, list[Line]]] = []
-    level: dict[Points, int] = defaultdict(int)
+    rows: list[tuple[Points, str, str, list[Line]]] = []
+    level: dict[Points, list[list[Line]]] = defaultdict(list)
     for name, car_class, lines in competitors:
         marked = apply_drops(lines, held, rulebook.dropped)
         points = total(marked)
-        level[points] += 1
-        rows.append((-points, (), name, car_class, marked))
-    # tie-breaks are worked out only where they decide something: competitors level on points
-    rows = [
-        (negative, tie_key(marked, rulebook.tie_break), name, car_class, marked)
-        if level[-negative] > 1
-        else (negative, key, name, car_class, marked)
-        for negative, key, name, car_class, marked in rows
+        level[points].append(marked)
+        rows.append((-points, name, car_class, marked))
+    # tie-breaks are worked out only where they decide something: between competitors level on points
+    # whose results differ (crew-mates who shared a car all season are level whatever the tie-break)
+    contested = {points for points, tied in level.items() if any(lines != tied[0] for lines in tied)}
+    keyed = [
+        (
+            negative,
+            tie_key(marked, rulebook.tie_break) if -negative in contested else (),
+            name,
+            car_class,
+            marked,
+        )
+        for negative, name, car_class, marked in rows
     ]
-    rows.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
+    keyed.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
     standings: list[Standing] = []
-    for i, (negative, key, name, car_class, marked) in enumerate(rows):
+    for i, (negative, key, name, car_class, marked) in enumerate(keyed):
         position = i + 1
-        if i and (rows[i - 1][0], rows[i - 1][1]) == (negative, key):
+        if i and (keyed[i - 1][0], keyed[i - 1][1]) == (negative, key):
             position = standings[-1].position
         standings.append(Standing(position, name, car_class, -negative, tuple(marked)))
     return tuple(standings)
 
 
 _NUMBER = attrgetter("result.number")
+_SESSION = attrgetter("result.round", "result.session")
 # ``Status.value`` is an enum property, slow in a loop over every result of a season
 _STATUS_TEXT = {status: status.value for status in Status}
 
@@ -189,18 +195,11 @@ def _sessions(
 
     Awards come session by session (as ``award_points`` gives them), so they are cut into runs of one
     session rather than looked up one by one; the runs of a session are joined again in input order."""
-    runs: list[list[Award]] = []
-    run: list[Award] = []
-    round_, session = 0, ""
-    for award in awards:
-        r = award.result
-        if after_round is not None and r.round > after_round:
-            continue
-        if not run or r.round != round_ or r.session != session:
-            round_, session = r.round, r.session
-            run = []
-            runs.append(run)
-        run.append(award)
+    runs = [
+        list(run)
+        for (round_, _), run in groupby(awards, key=_SESSION)
+        if after_round is None or round_ <= after_round
+    ]
     runs.sort(key=_running_order)
     held: dict[tuple[int, str], None] = {}
     sessions: list[_Session] = []
@@ -210,7 +209,9 @@ def _sessions(
             if any(a.result.session_type in RACE_TYPES for a in part):
                 held[(part[0].result.round, part[0].result.session)] = None
         names = len({part[0].result.session for part in parts})
-        sessions.append(_Session([a for part in parts for a in part], names))
+        sessions.append(
+            _Session(parts[0] if names == 1 and len(parts) == 1 else [a for p in parts for a in p], names)
+        )
     return sessions, list(held)
 
 

@@ -90,8 +90,8 @@ class Award(NamedTuple):
         return self.fastest_lap_points > 0
 
 
-def exact(value: Fraction) -> Points:
-    """A whole fraction as an int: the common case stays fast integer arithmetic."""
+def exact(value: Points) -> Points:
+    """A whole fraction as an int (an int stays itself): the common case stays fast integer arithmetic."""
     return value.numerator if value.denominator == 1 else value
 
 

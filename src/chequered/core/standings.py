@@ -103,7 +103,7 @@ def apply_drops(lines: Sequence[Line], held: Sequence[tuple[int, str]], rules: D
 
 
 def total(lines: Iterable[Line]) -> Points:
-    return sum((line.points for line in lines if not line.dropped), start=0)
+    return sum([line.points for line in lines if not line.dropped], start=0)
 
 
 def countback(lines: Iterable[Line]) -> tuple[int, ...]:
@@ -121,8 +121,8 @@ def earliest_best(lines: Iterable[Line]) -> tuple[int, tuple[int, tuple[tuple[in
     placed = [line for line in lines if line.place is not None and line.session_type in RACE_TYPES]
     if not placed:
         return (1 << 30, (1 << 30, ()))
-    best = min(line.place for line in placed if line.place is not None)
-    return (best, min(line.order for line in placed if line.place == best))
+    best = min([line.place for line in placed if line.place is not None])
+    return (best, min([line.order for line in placed if line.place == best]))
 
 
 def tie_key(lines: Sequence[Line], order: Sequence[str]) -> tuple[object, ...]:
@@ -131,10 +131,28 @@ def tie_key(lines: Sequence[Line], order: Sequence[str]) -> tuple[object, ...]:
     for rule in order:
         if rule == "countback":
             cb = countback(lines)
-            key.append(tuple(-c for c in cb) + (0,) * (64 - len(cb)))
+            key.append(tuple([-c for c in cb]) + (0,) * (64 - len(cb)))
         elif rule == "earliest_best":
             key.append(earliest_best(lines)[1])
     return tuple(key)
+
+
+def _tie_keys(tied: Sequence[list[Line]], order: Sequence[str]) -> list[tuple[object, ...]]:
+    """The tie-break keys of competitors level on points (given by their lines).
+
+    Tie-breaks are worked out only where they decide something, and once for each different set of
+    results: crew-mates who shared a car all season have the same."""
+    if all(lines == tied[0] for lines in tied):
+        return [()] * len(tied)
+    worked: list[tuple[list[Line], tuple[object, ...]]] = []
+    keys = []
+    for lines in tied:
+        key = next((k for other, k in worked if other == lines), None)
+        if key is None:
+            key = tie_key(lines, order)
+            worked.append((lines, key))
+        keys.append(key)
+    return keys
 
 
 def rank(
@@ -142,26 +160,18 @@ def rank(
 ) -> tuple[Standing, ...]:
     """Standings of (name, class, lines) competitors; the lines of each are in running order (round,
     session, car number), as ``_sessions`` gives the awards."""
-    rows: list[tuple[Points, str, str, list[Line]]] = []
-    level: dict[Points, list[list[Line]]] = defaultdict(list)
+    level: dict[Points, list[tuple[Points, str, str, list[Line]]]] = defaultdict(list)
+    dropped = rulebook.dropped
+    drops = dropped.best is not None or bool(dropped.parts)
     for name, car_class, lines in competitors:
-        marked = apply_drops(lines, held, rulebook.dropped)
-        points = total(marked)
-        level[points].append(marked)
-        rows.append((-points, name, car_class, marked))
-    # tie-breaks are worked out only where they decide something: between competitors level on points
-    # whose results differ (crew-mates who shared a car all season are level whatever the tie-break)
-    contested = {points for points, tied in level.items() if any(lines != tied[0] for lines in tied)}
-    keyed = [
-        (
-            negative,
-            tie_key(marked, rulebook.tie_break) if -negative in contested else (),
-            name,
-            car_class,
-            marked,
-        )
-        for negative, name, car_class, marked in rows
-    ]
+        marked = apply_drops(lines, held, dropped)
+        points = total(marked) if drops else sum(map(_POINTS, marked), start=0)  # nothing dropped
+        level[points].append((points, name, car_class, marked))
+    keyed: list[tuple[Points, tuple[object, ...], str, str, list[Line]]] = []
+    for tied in level.values():
+        keys = _tie_keys([marked for *_, marked in tied], rulebook.tie_break)
+        for (points, name, car_class, marked), key in zip(tied, keys, strict=True):
+            keyed.append((-points, key, name, car_class, marked))
     keyed.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
     standings: list[Standing] = []
     for i, (negative, key, name, car_class, marked) in enumerate(keyed):
@@ -173,6 +183,7 @@ def rank(
 
 
 _NUMBER = attrgetter("result.number")
+_POINTS = attrgetter("points")
 _SESSION = attrgetter("result.round", "result.session")
 # ``Status.value`` is an enum property, slow in a loop over every result of a season
 _STATUS_TEXT = {status: status.value for status in Status}
@@ -273,19 +284,21 @@ def team_standings(
     sessions, held = _sessions(awards, after_round)
     per_class = rulebook.scoring.team_scope == "class"
     counted = rulebook.scoring.team_cars_counted
-    competitors: dict[tuple[str, str], list[Line]] = defaultdict(list)
+    # teams by points group (the class, or "" when teams score overall), then by name
+    groups: dict[str, dict[str, list[Line]]] = defaultdict(lambda: defaultdict(list))
     for session in sessions:
         entries: dict[tuple[str, str, str], list[Award]] = defaultdict(list)
         for award in session.awards:
             r = award.result
             if r.scores and r.team and (car_class is None or r.car_class == car_class):
-                entries[(r.team, r.car_class if per_class else "", r.session)].append(award)
-        lines = [((team, group), _team_line(cars, counted)) for (team, group, _), cars in entries.items()]
+                entries[(r.car_class if per_class else "", r.team, r.session)].append(award)
+        lines = [(group, team, _team_line(cars, counted)) for (group, team, _), cars in entries.items()]
         if session.names > 1:
-            lines.sort(key=lambda item: item[1].number)
-        for competitor, line in lines:
-            competitors[competitor].append(line)
-    return rank(((team, group, lines) for (team, group), lines in competitors.items()), held, rulebook)
+            lines.sort(key=lambda item: item[2].number)  # a team's results in R1 and R01, by car number
+        for group, team, line in lines:
+            groups[group][team].append(line)
+    competitors = ((name, group, lines) for group, teams in groups.items() for name, lines in teams.items())
+    return rank(competitors, held, rulebook)
 
 
 def _team_line(cars: list[Award], counted: int | None) -> Line:
@@ -293,16 +306,20 @@ def _team_line(cars: list[Award], counted: int | None) -> Line:
     if len(cars) == 1:
         # the common case (one car of the team in the class) needs no sorting and no adding up
         lead = cars[0]
-        number, points, pole, fastest_lap = lead.result.number, lead.points, lead.pole, lead.fastest_lap
+        r = lead.result
+        number = r.number
+        points = lead.position_points + lead.fastest_lap_points
+        pole = lead.place == 1 and r.session_type is _QUALIFYING
+        fastest_lap = lead.fastest_lap_points > 0
     else:
         cars.sort(key=lambda a: (-a.points, a.place or 1 << 30, a.result.number))
         best = cars if counted is None else cars[:counted]
         lead = best[0]
+        r = lead.result
         number = "+".join(a.result.number for a in best)
         points = sum((a.points for a in best), start=0)
         pole = any(a.pole for a in best)
         fastest_lap = any(a.fastest_lap for a in best)
-    r = lead.result
     return Line._make(
         (r.round, r.session, r.session_type, number, lead.place, r.status, points, pole, fastest_lap, False)
     )

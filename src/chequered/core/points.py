@@ -128,6 +128,7 @@ class _Scoring:
         "rules",
         "scales",
         "share",
+        "shares",
         "split",
     )
 
@@ -145,6 +146,9 @@ class _Scoring:
         self.split = rulebook.scoring.crew_share == "split"
         # multipliers by (round, session, distance fraction), worked out once for each
         self.factors: dict[tuple[int, str, Fraction | None], Points] = {}
+        # a crew scores the same few amounts all season: its shares of each are built once (fewer
+        # objects for the garbage collector to follow, too)
+        self.shares: dict[tuple[tuple[str, ...], int], tuple[tuple[str, Points], ...]] = {}
 
     def factor(self, result: SessionResult) -> Points:
         """The multiplier of a race result: the round's and session's, and a shortened race's."""
@@ -217,10 +221,16 @@ def _award(
         drive = result.drive_ms
         eligible = tuple(d for d in drivers if drive.get(d, 0) >= minimum)
     each = exact(Fraction(total) / len(eligible)) if scoring.split and eligible else total
-    if eligible is drivers:
-        shares = tuple([(driver, each) for driver in drivers])
-    else:
+    if eligible is not drivers:
         shares = tuple([(driver, each if driver in eligible else 0) for driver in drivers])
+    elif type(each) is int:  # (an int: Fraction(13) is equal to 13 but must stay a Fraction)
+        key = (drivers, each)
+        built = scoring.shares.get(key)
+        if built is None:
+            built = scoring.shares[key] = tuple([(driver, each) for driver in drivers])
+        shares = built
+    else:
+        shares = tuple([(driver, each) for driver in drivers])
     # ``_make`` builds the tuple without the argument handling of the generated constructor
     return Award._make((result, place, points, fastest, shares))
 

@@ -231,8 +231,9 @@ def _award(
         shares = built
     else:
         shares = tuple([(driver, each) for driver in drivers])
-    # ``_make`` builds the tuple without the argument handling of the generated constructor
-    return Award._make((result, place, points, fastest, shares))
+    # ``tuple.__new__`` skips the argument handling of the generated constructor: a season has tens of
+    # thousands of awards
+    return tuple.__new__(Award, (result, place, points, fastest, shares))
 
 
 def award_points(results: Iterable[SessionResult], rulebook: Rulebook) -> tuple[Award, ...]:

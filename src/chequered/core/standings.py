@@ -26,7 +26,8 @@ class Line(NamedTuple):
     """One competitor's result in one session, as shown in the per-round breakdown.
 
     A named tuple rather than a frozen dataclass: a season has tens of thousands of them and a tuple is
-    several times cheaper to build."""
+    several times cheaper to build (cheaper still with ``tuple.__new__(Line, fields)``, which skips the
+    argument handling of the generated constructor)."""
 
     round: int
     session: str
@@ -233,8 +234,8 @@ def _running_order(run: list[Award]) -> tuple[int, tuple[tuple[int, str], ...]]:
 
 def _line(award: Award, points: Points) -> Line:
     r = award.result
-    # ``_make`` builds the tuple without the keyword handling of the generated constructor
-    return Line._make(
+    return tuple.__new__(
+        Line,
         (
             r.round,
             r.session,
@@ -246,7 +247,7 @@ def _line(award: Award, points: Points) -> Line:
             award.place == 1 and r.session_type is _QUALIFYING,
             award.fastest_lap_points > 0,
             False,
-        )
+        ),
     )
 
 
@@ -320,8 +321,9 @@ def _team_line(cars: list[Award], counted: int | None) -> Line:
         points = sum((a.points for a in best), start=0)
         pole = any(a.pole for a in best)
         fastest_lap = any(a.fastest_lap for a in best)
-    return Line._make(
-        (r.round, r.session, r.session_type, number, lead.place, r.status, points, pole, fastest_lap, False)
+    return tuple.__new__(
+        Line,
+        (r.round, r.session, r.session_type, number, lead.place, r.status, points, pole, fastest_lap, False),
     )
 
 

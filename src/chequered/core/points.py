@@ -199,12 +199,13 @@ def _award_session(results: Sequence[SessionResult], scoring: _Scoring) -> list[
             points = _place_points(scales[result.session_type], place, tied[rank], share)
             fastest: Points = 0
             if result.session_type in RACE_TYPES:
-                key = (result.round, result.session, result.distance_fraction)
-                factor = factors.get(key)
-                if factor is None:
-                    factor = factors[key] = scoring.factor(result)
-                if factor != 1:
-                    points = exact(points * factor)
+                if points:  # (no points: nothing to multiply)
+                    key = (result.round, result.session, result.distance_fraction)
+                    factor = factors.get(key)
+                    if factor is None:
+                        factor = factors[key] = scoring.factor(result)
+                    if factor != 1:
+                        points = exact(points * factor)
                 if result.fastest_lap and fastest_lap and (within is None or place <= within):
                     fastest = fastest_lap
             awards.append(_award(result, place, points, fastest, scoring))

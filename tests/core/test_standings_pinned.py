@@ -177,6 +177,20 @@ def test_busy_seasons_score_exactly_as_pinned(variant: str) -> None:
     assert hashlib.sha256(season_text(variant).encode()).hexdigest() == PINNED[variant]
 
 
+@pytest.mark.parametrize("variant", ["gt4-europe-2023", "parts"])
+def test_the_order_of_the_awards_changes_no_standing(variant: str) -> None:
+    """The standings read the awards session by session; awards in any order give the same tables."""
+    rulebook = VARIANTS[variant]
+    awards = award_points(busy_season(3), rulebook)
+    shuffled = list(awards)
+    random.Random(7).shuffle(shuffled)
+    for after_round, car_class in ((None, None), (5, None), (None, "Am")):
+        for table in (driver_standings, team_standings):
+            assert table(shuffled, rulebook, after_round, car_class) == table(
+                awards, rulebook, after_round, car_class
+            )
+
+
 if __name__ == "__main__":
     for name in sys.argv[1:] or sorted(VARIANTS):
         if len(sys.argv) > 1:

@@ -7,7 +7,7 @@ line stays in the standing, dropped ones marked, so a table can show what was dr
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -109,12 +109,17 @@ def total(lines: Iterable[Line]) -> Points:
 
 def countback(lines: Iterable[Line]) -> tuple[int, ...]:
     """How many wins, seconds, thirds... in races (all results, dropped ones included)."""
-    counts = Counter(
-        [line.place for line in lines if line.place is not None and line.session_type in RACE_TYPES]
-    )
-    if not counts:
+    places = [
+        line.place
+        for line in lines
+        if line.place is not None and line.place > 0 and line.session_type in RACE_TYPES
+    ]
+    if not places:
         return ()
-    return tuple([counts[p] for p in range(1, max(counts) + 1)])
+    counts = [0] * (max(places) + 1)
+    for place in places:
+        counts[place] += 1
+    return tuple(counts[1:])
 
 
 def earliest_best(lines: Iterable[Line]) -> tuple[int, tuple[int, tuple[tuple[int, str], ...]]]:

@@ -224,7 +224,7 @@ def _award(
     each = exact(Fraction(total) / len(eligible)) if scoring.split and eligible else total
     if eligible is not drivers:
         shares = tuple([(driver, each if driver in eligible else 0) for driver in drivers])
-    elif type(each) is int:  # (an int: Fraction(13) is equal to 13 but must stay a Fraction)
+    elif type(each) is int:  # (not a whole Fraction: Fraction(13) == 13 would find the int 13's shares)
         key = (drivers, each)
         built = scoring.shares.get(key)
         if built is None:

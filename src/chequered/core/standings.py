@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, NamedTuple
 
+from chequered.core.model import Status
 from chequered.core.points import RACE_TYPES, Award, Points, SessionType, session_order
 from chequered.core.rulebook import Rulebook
 from chequered.core.rulebook_points import DroppedRules
@@ -23,7 +26,8 @@ class Line(NamedTuple):
     """One competitor's result in one session, as shown in the per-round breakdown.
 
     A named tuple rather than a frozen dataclass: a season has tens of thousands of them and a tuple is
-    several times cheaper to build."""
+    several times cheaper to build (cheaper still with ``tuple.__new__(Line, fields)``, which skips the
+    argument handling of the generated constructor)."""
 
     round: int
     session: str
@@ -100,18 +104,22 @@ def apply_drops(lines: Sequence[Line], held: Sequence[tuple[int, str]], rules: D
 
 
 def total(lines: Iterable[Line]) -> Points:
-    return sum((line.points for line in lines if not line.dropped), start=0)
+    return sum([line.points for line in lines if not line.dropped], start=0)
 
 
 def countback(lines: Iterable[Line]) -> tuple[int, ...]:
     """How many wins, seconds, thirds... in races (all results, dropped ones included)."""
-    counts: dict[int, int] = defaultdict(int)
-    for line in lines:
-        if line.place is not None and line.session_type in RACE_TYPES:
-            counts[line.place] += 1
-    if not counts:
+    places = [
+        line.place
+        for line in lines
+        if line.place is not None and line.place > 0 and line.session_type in RACE_TYPES
+    ]
+    if not places:
         return ()
-    return tuple(counts.get(p, 0) for p in range(1, max(counts) + 1))
+    counts = [0] * (max(places) + 1)
+    for place in places:
+        counts[place] += 1
+    return tuple(counts[1:])
 
 
 def earliest_best(lines: Iterable[Line]) -> tuple[int, tuple[int, tuple[tuple[int, str], ...]]]:
@@ -119,8 +127,8 @@ def earliest_best(lines: Iterable[Line]) -> tuple[int, tuple[int, tuple[tuple[in
     placed = [line for line in lines if line.place is not None and line.session_type in RACE_TYPES]
     if not placed:
         return (1 << 30, (1 << 30, ()))
-    best = min(line.place for line in placed if line.place is not None)
-    return (best, min(line.order for line in placed if line.place == best))
+    best = min([line.place for line in placed if line.place is not None])
+    return (best, min([line.order for line in placed if line.place == best]))
 
 
 def tie_key(lines: Sequence[Line], order: Sequence[str]) -> tuple[object, ...]:
@@ -129,114 +137,199 @@ def tie_key(lines: Sequence[Line], order: Sequence[str]) -> tuple[object, ...]:
     for rule in order:
         if rule == "countback":
             cb = countback(lines)
-            key.append(tuple(-c for c in cb) + (0,) * (64 - len(cb)))
+            key.append(tuple([-c for c in cb]) + (0,) * (64 - len(cb)))
         elif rule == "earliest_best":
             key.append(earliest_best(lines)[1])
     return tuple(key)
 
 
+def _tie_keys(tied: Sequence[list[Line]], order: Sequence[str]) -> list[tuple[object, ...]]:
+    """The tie-break keys of competitors level on points (given by their lines).
+
+    Tie-breaks are worked out only where they decide something, and once for each different set of
+    results: crew-mates who shared a car all season have the same."""
+    if all(lines == tied[0] for lines in tied):
+        return [()] * len(tied)
+    worked: list[tuple[list[Line], tuple[object, ...]]] = []
+    keys = []
+    for lines in tied:
+        key = next((k for other, k in worked if other == lines), None)
+        if key is None:
+            key = tie_key(lines, order)
+            worked.append((lines, key))
+        keys.append(key)
+    return keys
+
+
 def rank(
-    competitors: dict[tuple[str, str], list[Line]], held: Sequence[tuple[int, str]], rulebook: Rulebook
+    competitors: Iterable[tuple[str, str, list[Line]]], held: Sequence[tuple[int, str]], rulebook: Rulebook
 ) -> tuple[Standing, ...]:
-    rows: list[tuple[Points, tuple[object, ...], str, str, list[Line]]] = []
-    level: dict[Points, int] = defaultdict(int)
-    for (name, car_class), lines in competitors.items():
-        lines.sort(key=lambda line: (line.round, session_order(line.session), line.number))
-        marked = apply_drops(lines, held, rulebook.dropped)
-        points = total(marked)
-        level[points] += 1
-        rows.append((-points, (), name, car_class, marked))
-    # tie-breaks are worked out only where they decide something: competitors level on points
-    rows = [
-        (negative, tie_key(marked, rulebook.tie_break), name, car_class, marked)
-        if level[-negative] > 1
-        else (negative, key, name, car_class, marked)
-        for negative, key, name, car_class, marked in rows
-    ]
-    rows.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
+    """Standings of (name, class, lines) competitors; the lines of each are in running order (round,
+    session, car number), as ``_sessions`` gives the awards."""
+    level: dict[Points, list[tuple[Points, str, str, list[Line]]]] = defaultdict(list)
+    dropped = rulebook.dropped
+    drops = dropped.best is not None or bool(dropped.parts)
+    for name, car_class, lines in competitors:
+        marked = apply_drops(lines, held, dropped)
+        points = total(marked) if drops else sum(map(_POINTS, marked), start=0)  # nothing dropped
+        level[points].append((points, name, car_class, marked))
+    keyed: list[tuple[Points, tuple[object, ...], str, str, list[Line]]] = []
+    for tied in level.values():
+        keys = _tie_keys([marked for *_, marked in tied], rulebook.tie_break)
+        for (points, name, car_class, marked), key in zip(tied, keys, strict=True):
+            keyed.append((-points, key, name, car_class, marked))
+    keyed.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
     standings: list[Standing] = []
-    for i, (negative, key, name, car_class, marked) in enumerate(rows):
+    for i, (negative, key, name, car_class, marked) in enumerate(keyed):
         position = i + 1
-        if i and (rows[i - 1][0], rows[i - 1][1]) == (negative, key):
+        if i and (keyed[i - 1][0], keyed[i - 1][1]) == (negative, key):
             position = standings[-1].position
         standings.append(Standing(position, name, car_class, -negative, tuple(marked)))
     return tuple(standings)
 
 
+_NUMBER = attrgetter("result.number")
+_POINTS = attrgetter("points")
+_SESSION = attrgetter("result.round", "result.session")
+# ``Status.value`` is an enum property, slow in a loop over every result of a season
+_STATUS_TEXT = {status: status.value for status in Status}
+
+
+class _Session(NamedTuple):
+    """The awards of one session, in input order. Differently named sessions of a round that run in the
+    same order (R1 and R01) are one ``_Session`` of several ``names``, as the running order cannot tell
+    them apart."""
+
+    awards: list[Award]
+    names: int
+
+
+def _sessions(
+    awards: Iterable[Award], after_round: int | None
+) -> tuple[list[_Session], list[tuple[int, str]]]:
+    """The awards up to ``after_round`` (all classes) by session, sessions in running order, and the
+    races that took place (as ``held_races``).
+
+    Awards come session by session (as ``award_points`` gives them), so they are cut into runs of one
+    session rather than looked up one by one; the runs of a session are joined again in input order."""
+    runs = [
+        list(run)
+        for (round_, _), run in groupby(awards, key=_SESSION)
+        if after_round is None or round_ <= after_round
+    ]
+    runs.sort(key=_running_order)
+    held: dict[tuple[int, str], None] = {}
+    sessions: list[_Session] = []
+    for _, alike in groupby(runs, key=_running_order):
+        parts = list(alike)
+        for part in parts:
+            if any(a.result.session_type in RACE_TYPES for a in part):
+                held[(part[0].result.round, part[0].result.session)] = None
+        names = len({part[0].result.session for part in parts})
+        sessions.append(
+            _Session(parts[0] if names == 1 and len(parts) == 1 else [a for p in parts for a in p], names)
+        )
+    return sessions, list(held)
+
+
+def _running_order(run: list[Award]) -> tuple[int, tuple[tuple[int, str], ...]]:
+    r = run[0].result
+    return (r.round, session_order(r.session))
+
+
 def _line(award: Award, points: Points) -> Line:
     r = award.result
-    return Line(
-        r.round,
-        r.session,
-        r.session_type,
-        r.number,
-        award.place,
-        r.status.value,
-        points,
-        award.pole,
-        award.fastest_lap_points > 0,
+    return tuple.__new__(
+        Line,
+        (
+            r.round,
+            r.session,
+            r.session_type,
+            r.number,
+            award.place,
+            _STATUS_TEXT[r.status],
+            points,
+            award.place == 1 and r.session_type is _QUALIFYING,
+            award.fastest_lap_points > 0,
+            False,
+        ),
     )
-
-
-def _select(awards: Iterable[Award], after_round: int | None, car_class: str | None) -> list[Award]:
-    return [
-        a
-        for a in awards
-        if (after_round is None or a.result.round <= after_round)
-        and (car_class is None or a.result.car_class == car_class)
-    ]
 
 
 def driver_standings(
     awards: Sequence[Award], rulebook: Rulebook, after_round: int | None = None, car_class: str | None = None
 ) -> tuple[Standing, ...]:
     """Drivers' standings; per class when points are scored by class (``car_class`` picks one)."""
-    chosen = _select(awards, after_round, car_class)
+    sessions, held = _sessions(awards, after_round)
     per_class = rulebook.points.scope == "class"
-    competitors: dict[tuple[str, str], list[Line]] = defaultdict(list)
-    for award in chosen:
-        if not award.result.scores:
-            continue
-        group = award.result.car_class if per_class else ""
-        # a crew nobody named (an anonymised results file) stands under its car number
-        shares = award.driver_points or ((f"#{award.result.number}", award.points),)
-        for driver, points in shares:
-            competitors[(driver, group)].append(_line(award, points))
-    return rank(competitors, held_races(_select(awards, after_round, None)), rulebook)
+    # drivers by points group (the class, or "" when points are scored overall), then by name
+    groups: dict[str, dict[str, list[Line]]] = defaultdict(lambda: defaultdict(list))
+    for session in sessions:
+        for award in sorted(session.awards, key=_NUMBER):
+            r = award.result
+            if not r.scores or (car_class is not None and r.car_class != car_class):
+                continue
+            drivers = groups[r.car_class if per_class else ""]
+            # a crew nobody named (an anonymised results file) stands under its car number
+            shares = award.driver_points or ((f"#{r.number}", award.points),)
+            line = None
+            for driver, points in shares:
+                if line is None or points is not line.points:  # a crew sharing the points shares the line
+                    line = _line(award, points)
+                drivers[driver].append(line)
+    competitors = (
+        (name, group, lines) for group, drivers in groups.items() for name, lines in drivers.items()
+    )
+    return rank(competitors, held, rulebook)
 
 
 def team_standings(
     awards: Sequence[Award], rulebook: Rulebook, after_round: int | None = None, car_class: str | None = None
 ) -> tuple[Standing, ...]:
     """Teams' standings: per session a team scores with its best ``team_cars_counted`` cars."""
-    chosen = _select(awards, after_round, car_class)
+    sessions, held = _sessions(awards, after_round)
     per_class = rulebook.scoring.team_scope == "class"
     counted = rulebook.scoring.team_cars_counted
-    sessions: dict[tuple[str, str, int, str], list[Award]] = defaultdict(list)
-    for award in chosen:
-        r = award.result
-        if r.scores and r.team:
-            sessions[(r.team, r.car_class if per_class else "", r.round, r.session)].append(award)
-    competitors: dict[tuple[str, str], list[Line]] = defaultdict(list)
-    for (team, group, _, _), cars in sessions.items():
+    # teams by points group (the class, or "" when teams score overall), then by name
+    groups: dict[str, dict[str, list[Line]]] = defaultdict(lambda: defaultdict(list))
+    for session in sessions:
+        entries: dict[tuple[str, str, str], list[Award]] = defaultdict(list)
+        for award in session.awards:
+            r = award.result
+            if r.scores and r.team and (car_class is None or r.car_class == car_class):
+                entries[(r.car_class if per_class else "", r.team, r.session)].append(award)
+        lines = [(group, team, _team_line(cars, counted)) for (group, team, _), cars in entries.items()]
+        if session.names > 1:
+            lines.sort(key=lambda item: item[2].number)  # a team's results in R1 and R01, by car number
+        for group, team, line in lines:
+            groups[group][team].append(line)
+    competitors = ((name, group, lines) for group, teams in groups.items() for name, lines in teams.items())
+    return rank(competitors, held, rulebook)
+
+
+def _team_line(cars: list[Award], counted: int | None) -> Line:
+    """A team's result in a session: its best ``counted`` cars."""
+    if len(cars) == 1:
+        # the common case (one car of the team in the class) needs no sorting and no adding up
+        lead = cars[0]
+        r = lead.result
+        number = r.number
+        points = lead.position_points + lead.fastest_lap_points
+        pole = lead.place == 1 and r.session_type is _QUALIFYING
+        fastest_lap = lead.fastest_lap_points > 0
+    else:
         cars.sort(key=lambda a: (-a.points, a.place or 1 << 30, a.result.number))
         best = cars if counted is None else cars[:counted]
         lead = best[0]
         r = lead.result
-        competitors[(team, group)].append(
-            Line(
-                round=r.round,
-                session=r.session,
-                session_type=r.session_type,
-                number="+".join(a.result.number for a in best),
-                place=lead.place,
-                status=r.status,
-                points=sum((a.points for a in best), start=0),
-                pole=any(a.pole for a in best),
-                fastest_lap=any(a.fastest_lap for a in best),
-            )
-        )
-    return rank(competitors, held_races(_select(awards, after_round, None)), rulebook)
+        number = "+".join(a.result.number for a in best)
+        points = sum((a.points for a in best), start=0)
+        pole = any(a.pole for a in best)
+        fastest_lap = any(a.fastest_lap for a in best)
+    return tuple.__new__(
+        Line,
+        (r.round, r.session, r.session_type, number, lead.place, r.status, points, pole, fastest_lap, False),
+    )
 
 
 def points_value(value: Points) -> int | float:

@@ -211,3 +211,63 @@ def test_an_append_the_database_refuses_is_kept_and_stored_with_the_next_burst(t
     assert kinds == ["entry", "clock", "lap", "clock"]
     assert ingest.sessions["sprint"].appended == 4 and ingest.sessions["sprint"].created
     store.close()
+
+
+async def _follow(payload: bytes, ingest: RMonitorIngest) -> Connection:
+    """Serve ``payload`` on a local port and follow it into the store until everything sent is read;
+    then the ingest stops (as a process that is stopped or dies between two bursts)."""
+    sent, finished = asyncio.Event(), asyncio.Event()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(payload)
+        await writer.drain()
+        sent.set()
+        await finished.wait()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    stop, status = asyncio.Event(), Connection()
+
+    async def until_all_read() -> None:
+        await sent.wait()
+        seen = -1
+        while ingest.lines != seen:
+            seen = ingest.lines
+            await asyncio.sleep(0.5)
+        stop.set()
+        finished.set()
+
+    async with server:
+        work = follow_into_store(ingest, "127.0.0.1", port, SystemClock(), stop, status, 0.05)
+        await asyncio.wait_for(asyncio.gather(work, until_all_read()), timeout=120)
+    return status
+
+
+@pytest.mark.realdata
+def test_an_ingest_restarted_mid_session_stores_nothing_twice(store: Store) -> None:
+    """A first ingest follows the Barber 8 h race to its middle and stops; a new one (nothing kept but
+    the store) connects to the host, which sends Orbits' refresh (``$I`` and the whole scoreboard: every
+    car's ``$G`` again) and the rest. No lap is stored twice and the board is the replayed board."""
+    data = real_file(BARBER).read_bytes()
+    feed, events = straight(data)
+    assert feed.live is not None
+    # the first process stops between two bursts: just before a heartbeat in the middle of the race
+    cut = data.rfind(b"\n", 0, data.find(b"$F,", len(data) // 2)) + 1
+    first = RMonitorIngest(store, "orbits-1", None)
+    asyncio.run(_follow(data[:cut], first))
+    sid = feed.live.session.id
+    held = store.events(sid)
+    assert sum(e.kind == "lap" for e in held) > 400
+    second = RMonitorIngest(store, "orbits-2", None)  # a new process: only the store is left
+    status = asyncio.run(_follow(refresh_burst(data[:cut]) + data[cut:], second))
+    assert status.connects == 1 and list(second.sessions) == [sid]
+    stored = store.events(sid)
+    assert stored[: len(held)] == held
+    laps = [(e.payload["car"], e.payload["lap"]) for e in stored if e.kind == "lap"]
+    assert len(laps) == len(set(laps))  # no car has a lap number twice
+    assert [e.event() for e in stored] == logged(events, sid)  # nothing missing, nothing twice
+    board, _ = board_at(store, sid)
+    want, got = feed.live.classification(), board.classification()
+    assert got.results == want.results and got.fastest_lap == want.fastest_lap
+    assert board.snapshot()["cars"] == feed.live.snapshot()["cars"]

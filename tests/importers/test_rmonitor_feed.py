@@ -9,9 +9,11 @@ import pytest
 from chequered import rulebooks
 from chequered.core.classification import Classification
 from chequered.core.errors import ParseError
+from chequered.core.events import LapCompleted, LapPenalty
+from chequered.core.feed import LiveEvent, SessionOpened
 from chequered.core.model import SessionKind
 from chequered.importers.rmonitor import PracticeOrder, RaceOrder, RawLine, parse_record, read_capture
-from chequered.importers.rmonitor_feed import Problem
+from chequered.importers.rmonitor_feed import Problem, RMonitorFeed
 from chequered.importers.rmonitor_stream import LiveFeed, SystemClock, replay
 from tests.conftest import RMONITOR, real_file
 
@@ -191,3 +193,40 @@ def test_replay_paces_by_the_capture_clock() -> None:
     clock = FakeClock()
     asyncio.run(replay(lines, lambda raw: None, 0, clock))
     assert clock.slept == []
+
+
+def _said(lines: list[RawLine], feed: RMonitorFeed) -> dict[str, list[LiveEvent]]:
+    """What ``feed`` says of ``lines``, per session id (as an ingest stores it)."""
+    said: dict[str, list[LiveEvent]] = {}
+    current: list[LiveEvent] = []
+    for event in [e for raw in lines for e in feed.feed_line(raw)] + feed.flush():
+        if isinstance(event, SessionOpened):
+            current = said.setdefault(event.session.id, [])
+        else:
+            current.append(event)
+    return said
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", ["barber-8h", "sebring-2009-s4", "orbits-mock", "road-america-7h"])
+def test_a_feed_resumed_from_what_was_said_repeats_no_lap(name: str) -> None:
+    """A feed stops before a heartbeat; a new one resumes each session from what the first said in it,
+    then reads Orbits' refresh and the rest of the capture: its laps and lap-count corrections are
+    exactly the ones the whole capture makes after the stop, none again."""
+    from tests.importers.test_rmonitor_stream import refresh_burst
+
+    data = real_file(CAPTURES[name]).read_bytes()
+    lines = list(read_capture(data))
+    scored = (LapCompleted, LapPenalty)
+    straight = [e for said in _said(lines, RMonitorFeed()).values() for e in said if isinstance(e, scored)]
+    named = next(i for i, raw in enumerate(lines) if raw.text.startswith("$B"))  # a session to resume
+    beats = [i for i, raw in enumerate(lines) if raw.text.startswith("$F") and i > named]
+    for cut in (beats[len(beats) // 4], beats[len(beats) // 2], beats[3 * len(beats) // 4]):
+        before = _said(lines[:cut], RMonitorFeed())
+        resumed = RMonitorFeed()
+        resumed.on_session = lambda session, feed=resumed, said=before: feed.resume(said.get(session.id, []))
+        sent = b"\r\n".join(raw.text.encode() for raw in lines[:cut]) + b"\r\n"
+        after = _said([*read_capture(refresh_burst(sent)), *lines[cut:]], resumed)
+        first = [e for events in before.values() for e in events if isinstance(e, scored)]
+        then = [e for events in after.values() for e in events if isinstance(e, scored)]
+        assert first and first + then == straight, f"cut before line {cut}"

@@ -1,17 +1,24 @@
-"""The live hub's life: its readers stop at app shutdown, and a bus that lost messages is recovered from."""
+"""The live hub's life: its readers stop at app shutdown, a bus that lost messages is recovered from, and a
+board built from the log is the board folded event by event."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from chequered.bus import MemoryBus
+from chequered.cli.rmonitor_ingest import RMonitorIngest
 from chequered.core.passings import passings_of
+from chequered.importers.rmonitor import read_capture
 from chequered.store.store import Store
 from chequered.web.app import create_app
 from chequered.web.deps import Settings
+from chequered.web.live_hub import board_at, fold_into
+from tests.conftest import real_file
+from tests.importers.test_rmonitor_feed import CAPTURES
 from tests.store import season_fixture
 from tests.web.conftest import RACE, auth
 
@@ -74,3 +81,34 @@ def test_every_client_gets_a_keyframe_each_period(store: Store, tokens: dict[str
             assert keyframe["type"] == "keyframe" and keyframe["board"] == snapshot["board"]
         for ws in sockets:
             ws.__exit__(None, None, None)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", ["sebring-2009-s4", "barber-8h"])
+def test_a_board_built_from_the_log_is_the_board_folded_event_by_event(store: Store, name: str) -> None:
+    """``board_at`` folds only the last clock tick before the position it builds to; at many positions
+    (between two ticks, on a tick, after a lap, in the pit lane, with cars stopped on track) its board is
+    the one every event folded in turn makes, car rows, session clock and classification."""
+    ingest = RMonitorIngest(store, name, name)
+    for raw in read_capture(real_file(CAPTURES[name]).read_bytes()):
+        ingest.line(raw)
+    ingest.close()
+    events = store.events(name)
+    assert sum(e.kind == "clock" for e in events) > 1000
+    folded, _ = board_at(store, name, upto=0)
+    turns = [e.seq for i, e in enumerate(events[1:]) if e.kind != events[i].kind]  # tick ↔ lap, pit...
+    positions = {e.seq for e in events[:: len(events) // 30]} | set(turns[:: len(turns) // 30])
+    stopped = pitting = 0
+    for stored in events:
+        fold_into(folded, stored)
+        if stored.seq not in positions and stored is not events[-1]:
+            continue
+        built, seq = board_at(store, name, upto=stored.seq)
+        want, got = folded.snapshot(), built.snapshot()
+        assert seq == stored.seq and got["session"] == want["session"], stored.seq
+        assert got["cars"] == want["cars"], stored.seq
+        assert built.classification() == folded.classification()
+        stopped += any(row["stopped"] for row in want["cars"])
+        pitting += any(row["in_pit"] for row in want["cars"])
+    assert stopped  # the positions include cars the ticks mark as stopped
+    assert pitting or name == "barber-8h"  # and, from IMSA's $L, cars in the pit lane

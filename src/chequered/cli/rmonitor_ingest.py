@@ -6,7 +6,8 @@ a replay hands out between two waits) become one append, one transaction, whatev
 events; SQLite takes one writer at a time, so a transaction per event would not keep up with a refresh
 burst. Each RMonitor session (``$B``) is a store session, created when missing; ``--session`` names the
 first one. Events sent again (Orbits' refresh after a reconnect, a heartbeat that did not move) are
-stored once: the feed does not repeat laps, and the log's content identity absorbs the rest. An entry
+stored once: the feed does not repeat laps (a session already in the store, from an ingest that stopped,
+resumes the feed from its log), and the log's content identity absorbs the rest. An entry
 is the exception: a feed can change a car's entry and change it back (Orbits names the driver in the
 car), so an entry is stored when it differs from the car's last stored entry, numbered per car, and the
 content of an earlier version does not hide the change back. A line
@@ -71,7 +72,7 @@ class RMonitorIngest:
         warn: Warn | None = None,
     ) -> None:
         self.store = store
-        self.feed = RMonitorFeed(source, report)
+        self.feed = RMonitorFeed(source, report, on_session=self._resume)
         self.actor = f"rmonitor:{source}"[:64]
         self.sessions: dict[str, SessionCount] = {}  # by store session id, in the order opened
         self._entries: dict[str, _Entries] = {}  # by store session id
@@ -165,12 +166,40 @@ class RMonitorIngest:
             self._unnamed, self._unnamed_session = [], session
             return
         self._unnamed = None
+        self._current = self._target(session)
+
+    def _target(self, session: Session) -> str:
+        """The store session of a named feed session (``--session`` for the first one)."""
         target = self._by_feed_id.get(session.id)
         if target is None:
             first = self._first if self._first is not None and not self._by_feed_id else None
             target = self._store_session(session, first or session.id)
             self._by_feed_id[session.id] = target
-        self._current = target
+        return target
+
+    def _resume(self, session: Session) -> None:
+        """The feed opens a session: when the store already holds some of it (this ingest was restarted
+        mid-session, or the feed came back to an earlier session), the feed goes on from its log, so
+        Orbits' refresh stores no lap twice. Only the last clock tick is read (for the flag)."""
+        target = self._target(session)
+        try:
+            stored = self.store.events(target)
+        except (StoreError, sa.exc.OperationalError) as exc:
+            if self._warn is not None:
+                self._warn(f"cannot read session {target} to resume it ({exc}); laps may be stored twice")
+            return
+        last_tick = max((e.seq for e in stored if e.kind == "clock"), default=0)
+        logged = [row.event() for row in stored if row.kind != "clock" or row.seq == last_tick]
+        for batch in self._batches:  # not stored yet (an append refused): said all the same
+            if batch.session_id == target:
+                logged.extend(batch.events)
+        said = [
+            EntryRegistered(e.entry) if isinstance(e, codec.EntryRegistered) else e
+            for e in logged
+            if not isinstance(e, codec.ResultsPublished)
+        ]
+        if said:
+            self.feed.resume(said)
 
     def _store_session(self, session: Session, session_id: str) -> str:
         """The store session for a feed session, created (its kind from the feed) when missing."""

@@ -4,14 +4,15 @@ RMonitor sends state, not events: ``$G`` repeats a car's laps and race time in e
 ``$I`` makes Orbits send everything again. A lap is therefore emitted once, when ``$G`` (or ``$COR``)
 shows a lap count higher than the one already seen for that car in that session; the lap time is the
 ``$J`` passing with the same race time when there is one. Refreshes, resets and a session announced
-again under a new run number change nothing. A line that cannot be read is reported once (with its
-number and text) and skipped; the feed never stops for it.
+again under a new run number change nothing; a feed started mid-session is ``resume``d from what was
+said before (the session's log), so the refresh it gets on connecting changes nothing either. A line
+that cannot be read is reported once (with its number and text) and skipped; the feed never stops for it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from chequered.core.errors import ParseError
@@ -64,6 +65,7 @@ class Problem:
 _HOLD_AFTER_RESET = 5000
 UNNAMED = "rmonitor-unnamed"  # the id of a session whose ``$B`` has not come yet
 _NOT_READ = "record type not read by chequered (ignored from here on)"
+_CORRECTION = "timing correction"  # the reason of the lap penalties the feed makes itself
 
 
 def session_kind(name: str) -> SessionKind:
@@ -101,12 +103,16 @@ class RMonitorFeed:
 
     source: str = "rmonitor"
     report: Callable[[Problem], None] | None = None
+    # told when the feed opens a named session, before any record of it is scored: the place to
+    # ``resume`` the session from what an earlier process stored of it
+    on_session: Callable[[Session], None] | None = None
     problems: list[Problem] = field(default_factory=list)
     session: Session | None = None
     _classes: dict[str, str] = field(default_factory=dict)
     _competitors: dict[str, Competitor] = field(default_factory=dict)
     _registered: dict[str, Entry] = field(default_factory=dict)
     _cars: dict[str, _Car] = field(default_factory=dict)
+    _resumed_class: dict[str, str] = field(default_factory=dict)  # a resumed car's class, until its $A
     _seen_bad: set[str] = field(default_factory=set)
     _flag: str = ""
     _tod_offset_ms: int | None = None
@@ -202,7 +208,37 @@ class RMonitorFeed:
             out.extend(e for e in self._unnamed if not isinstance(e, SessionOpened))
             self._unnamed = None
             return
-        self._registered, self._cars = {}, {}
+        self._registered, self._cars, self._resumed_class = {}, {}, {}
+        if self.on_session is not None:
+            self.on_session(self.session)
+
+    def resume(self, said: Iterable[LiveEvent]) -> None:
+        """Go on with the current session from what was said in it before, in log order (the session's
+        log, stored by an ingest that stopped): each car's entry, laps completed, race time at its last
+        crossing, lap times, lap-count corrections and pit lane, and the flag. Orbits' refresh on the
+        next connection then re-sends laps already seen, and they are not emitted again. The ``$J``
+        passing of a lap whose ``$G`` had not come yet is not in the log: that lap comes without its
+        lap time."""
+        for event in said:
+            if isinstance(event, EntryRegistered):
+                self._registered[event.entry.car] = event.entry
+                self._resumed_class[event.entry.car] = event.entry.car_class
+            elif isinstance(event, ClockTicked):
+                self._flag = event.flag
+            elif isinstance(event, LapCompleted):
+                lap, car = event.lap, self._cars.setdefault(event.lap.car, _Car())
+                if lap.lap > car.last_lap:
+                    car.laps, car.last_lap = lap.lap - car.taken_off, lap.lap
+                    car.total_ms, car.pit_time_ms = lap.elapsed_ms, None
+                if lap.lap_time_ms is not None:
+                    car.lap_times[lap.lap] = lap.lap_time_ms
+            elif isinstance(event, LapDeleted):
+                self._cars.setdefault(event.car, _Car()).lap_times.pop(event.lap, None)
+            elif isinstance(event, LapPenalty) and event.reason.startswith(_CORRECTION):
+                car = self._cars.setdefault(event.car, _Car())
+                car.laps, car.taken_off = car.laps - event.laps, car.taken_off + event.laps
+            elif isinstance(event, PitCrossed):
+                self._pit(self._cars.setdefault(event.car, _Car()), event.line, event.elapsed_ms)
 
     def _ensure_session(self, out: list[LiveEvent]) -> None:
         if self.session is None:
@@ -234,6 +270,11 @@ class RMonitorFeed:
             c = Competitor(c.reg_no, c.number, known.transponder, c.first_name, c.last_name,
                            known.nationality, c.class_no, c.additional, True)  # fmt: skip
         self._competitors[c.reg_no] = c
+        resumed = self._resumed_class.pop(c.reg_no, None)
+        if resumed is not None and c.class_no not in self._classes:
+            # Orbits' refresh names the cars before their classes: a car's stored entry tells the
+            # name of its class number, and the entry is not stored again with the bare number
+            self._classes[c.class_no] = resumed
         self._ensure_session(out)
         self._register(c.reg_no, out)
 
@@ -242,7 +283,8 @@ class RMonitorFeed:
             return
         self._classes[info.number] = info.description
         for reg_no in list(self._registered):
-            self._register(reg_no, out)
+            if reg_no in self._competitors:  # a car known only by its number has no class to change
+                self._register(reg_no, out)
 
     def _heartbeat(self, hb: Heartbeat, out: list[LiveEvent]) -> None:
         self._ensure_session(out)
@@ -259,7 +301,7 @@ class RMonitorFeed:
         if laps < car.laps:
             # Orbits took laps off the count (a lap counted twice): the laps stay in the log, the count
             # is corrected by a lap penalty, and later laps keep rising numbers
-            out.append(LapPenalty(reg_no, car.laps - laps, f"timing correction: {car.laps} → {laps} laps"))
+            out.append(LapPenalty(reg_no, car.laps - laps, f"{_CORRECTION}: {car.laps} → {laps} laps"))
             car.taken_off += car.laps - laps
             car.laps, car.total_ms = laps, total_ms
             return
@@ -309,11 +351,15 @@ class RMonitorFeed:
         self._ensure(reg_no, out)
         car = self._cars.setdefault(reg_no, _Car())
         elapsed = (crossing.time_of_day_ms - self._tod_offset_ms) % _DAY_MS
-        if name in _PIT_IN:
+        line = PitLine.IN if name in _PIT_IN else PitLine.OUT
+        self._pit(car, line, elapsed)
+        out.append(PitCrossed(reg_no, line, elapsed))
+
+    @staticmethod
+    def _pit(car: _Car, line: PitLine, elapsed: int) -> None:
+        if line is PitLine.IN:
             car.in_pit_lane, car.pit_in_ms = True, elapsed
-            out.append(PitCrossed(reg_no, PitLine.IN, elapsed))
-        else:
-            if car.pit_in_ms is not None:
-                car.pit_time_ms = elapsed - car.pit_in_ms
-            car.in_pit_lane, car.pit_in_ms = False, None
-            out.append(PitCrossed(reg_no, PitLine.OUT, elapsed))
+            return
+        if car.pit_in_ms is not None:
+            car.pit_time_ms = elapsed - car.pit_in_ms
+        car.in_pit_lane, car.pit_in_ms = False, None

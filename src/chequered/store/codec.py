@@ -57,6 +57,8 @@ SCORING_KINDS = ("lap", "time_penalty", "lap_deleted", "lap_penalty", "status", 
 """The kinds the classification and every read model but the live board are folded from."""
 TIMING_KINDS = ("clock", "pit", "sector", "driver")
 """What a live feed says between laps: stored so the live board shows it, ignored by the classification."""
+KINDS = SCORING_KINDS + TIMING_KINDS
+"""Every kind of event the log holds."""
 
 
 def _entry_payload(entry: Entry) -> dict[str, Any]:

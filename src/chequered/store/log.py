@@ -137,11 +137,13 @@ def _already_stored(conn: Connection, session_id: str, ids: list[str]) -> list[s
     return found
 
 
-def head_in(conn: Connection, session_id: str, as_of: int | None = None) -> int:
-    """The seq of the session's last event (at or before ``as_of``), 0 when there is none."""
+def head_in(conn: Connection, session_id: str, as_of: int | None = None, kind: str | None = None) -> int:
+    """The seq of the session's last event (of ``kind``, at or before ``as_of``), 0 when there is none."""
     query = sa.select(sa.func.max(schema.event.c.seq)).where(schema.event.c.session_id == session_id)
     if as_of is not None:
         query = query.where(schema.event.c.seq <= as_of)
+    if kind is not None:
+        query = query.where(schema.event.c.kind == kind)
     return int(conn.execute(query).scalar() or 0)
 
 

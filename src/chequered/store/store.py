@@ -99,21 +99,22 @@ class Store:
             season.season(conn, season_id)
             return season.season_entries(conn, season_id)
 
-    def head(self, session_id: str, as_of: int | None = None) -> int:
+    def head(self, session_id: str, as_of: int | None = None, kind: str | None = None) -> int:
         with self.database.read() as conn:
-            return log.head_in(conn, session_id, as_of)
+            return log.head_in(conn, session_id, as_of, kind)
 
     def events(
         self,
         session_id: str,
         *,
         after: int = 0,
+        upto: int | None = None,
         limit: int | None = None,
         kinds: Sequence[str] | None = None,
     ) -> list[StoredEvent]:
         with self.database.read() as conn:
             season.session_info(conn, session_id)
-            return log.read(conn, session_id, after=after, limit=limit, kinds=kinds)
+            return log.read(conn, session_id, upto=upto, after=after, limit=limit, kinds=kinds)
 
     def count(self, session_id: str | None = None) -> int:
         with self.database.read() as conn:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,18 +49,31 @@ def fold_into(board: LiveState, stored: StoredEvent) -> dict[str, Any] | None:
     return {"type": "delta", "seq": stored.seq, "session": delta.session, "cars": delta.cars}
 
 
+_BUT_CLOCK = tuple(kind for kind in codec.KINDS if kind != "clock")
+
+
 def board_at(store: Store, session_id: str, upto: int | None = None) -> tuple[LiveState, int]:
-    """The live board of a session folded from its log up to ``upto`` (the head when None)."""
+    """The live board of a session folded from its log up to ``upto`` (the head when None).
+
+    Of the clock ticks (one a second: 28,800 in an 8-hour race, each visiting every car) only the last
+    one before ``upto`` is read and folded. A tick sets the five clock fields and each car's ``stopped``
+    mark, and the next tick sets all of them again, for every car on the board, whatever came between:
+    a lap moves the clock's race time forward, but never past the next tick, which sets it anyway;
+    laps and crossings clear ``stopped``, only a tick sets it, and nothing reads it but the car's row;
+    whether a car is stopped is decided from its last crossing, pit lane, status and best lap, which
+    no tick changes. The board is the one folded tick by tick, but for ``LiveState.seq``, the count of
+    deltas this fold made (not a log position, and read by nobody)."""
     info = store.session(session_id)
     entries = store.season_entries(info.season_id) if info.season_id else []
     board = LiveState(info.session, rulebooks.load(info.rulebook), entries)
-    seq = 0
-    for stored in store.events(session_id):
-        if upto is not None and stored.seq > upto:
-            break
+    events = store.events(session_id, upto=upto, kinds=_BUT_CLOCK)
+    last_tick = store.head(session_id, upto, kind="clock")
+    if last_tick:
+        at = bisect_left(events, last_tick, key=lambda stored: stored.seq)
+        events[at:at] = store.events(session_id, after=last_tick - 1, limit=1)
+    for stored in events:
         fold_into(board, stored)
-        seq = stored.seq
-    return board, seq
+    return board, events[-1].seq if events else 0
 
 
 def snapshot_message(kind: str, board: LiveState, seq: int) -> dict[str, Any]:

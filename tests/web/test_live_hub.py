@@ -112,3 +112,38 @@ def test_a_board_built_from_the_log_is_the_board_folded_event_by_event(store: St
         pitting += any(row["in_pit"] for row in want["cars"])
     assert stopped  # the positions include cars the ticks mark as stopped
     assert pitting or name == "barber-8h"  # and, from IMSA's $L, cars in the pit lane
+
+
+def test_a_fan_back_within_the_recent_deltas_gets_them_and_one_gone_longer_a_snapshot(
+    store: Store, tokens: dict[str, str]
+) -> None:
+    """Reconnecting with ``?after=``: the missed deltas, in a chain from that position, when the hub still
+    keeps them; else (gone longer, or a server restarted since) a snapshot; the board has no gap."""
+    app = create_app(store, Settings(), MemoryBus())
+    with TestClient(app) as client:
+        with client.websocket_connect(f"/ws/live/{RACE}") as ws:
+            assert ws.receive_json()["type"] == "snapshot"
+            seen = _post(client, tokens["timekeeper"], 4)
+            while ws.receive_json()["seq"] < seen:
+                pass
+        head = _post(client, tokens["timekeeper"], 8)
+        with client.websocket_connect(f"/ws/live/{RACE}?after={seen}") as ws:
+            frames = [ws.receive_json()]
+            while frames[-1]["seq"] < head:
+                frames.append(ws.receive_json())
+        assert {f["type"] for f in frames} == {"delta"}
+        assert frames[0]["prev"] == seen
+        assert all(b["prev"] == a["seq"] for a, b in itertools.pairwise(frames))
+
+        with client.websocket_connect(f"/ws/live/{RACE}?after={head}") as ws:  # nothing missed
+            later = _post(client, tokens["timekeeper"], 9)
+            message = ws.receive_json()
+            assert message["type"] == "delta" and message["prev"] == head and message["seq"] <= later
+
+        hub = app.state.live_hub
+        hub._watches[RACE].recent.clear()  # as a server started since the fan left
+        with client.websocket_connect(f"/ws/live/{RACE}?after={seen}") as ws:
+            snapshot = ws.receive_json()
+        with client.websocket_connect(f"/ws/live/{RACE}") as ws:
+            fresh = ws.receive_json()
+    assert snapshot["type"] == "snapshot" and snapshot == fresh

@@ -7,6 +7,9 @@ other process forwards what it receives, byte for byte, to its clients. A delta 
 (``seq``) and the position of the delta before it (``prev``): a process that sees ``prev`` beyond where
 its clients are (it joined late, or the bus dropped messages) folds the gap from the log itself, so no
 client ever misses a delta. Boards for snapshots are folded lazily, only when a client connects.
+A client that reconnects with ``?after=<seq>`` gets the deltas it missed from the last few thousand kept
+in memory, or, when it was gone longer (or this process started since), a snapshot: either way its board
+has no gap, and a crowd of fans coming back at once costs no fold of the log per fan.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 from bisect import bisect_left
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +35,7 @@ from chequered.store.store import Store
 
 log = logging.getLogger(__name__)
 ClientQueue = asyncio.Queue[str | None]  # text frames; None: the client fell too far behind
+RECENT_DELTAS = 2_000  # deltas kept for fans that come back (at 10 a second, over three minutes)
 KEYFRAME_SLICES = 10  # keyframes go to a tenth of the clients at a time: no burst of full boards to all
 
 
@@ -95,6 +100,8 @@ class _Watch:
     clients: set[ClientQueue] = field(default_factory=set)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     snapshot: tuple[int, str] = (-1, "")  # the last snapshot frame, encoded once for a burst of connects
+    recent: deque[tuple[int, int, str]] = field(default_factory=lambda: deque(maxlen=RECENT_DELTAS))
+    """The last deltas sent: (prev, seq, frame)."""
 
 
 class LiveHub:
@@ -125,24 +132,27 @@ class LiveHub:
         if watch is None:
             async with self._lock:
                 watch = self._watches.get(session_id) or await self._watch(session_id)
-        if after is None or after > watch.seq:
+        missed = self._missed(watch, after) if after is not None else None
+        if missed is not None:
+            first = missed
+        else:
             if watch.snapshot[0] != watch.seq:
                 self._catch_up(watch)
                 watch.snapshot = (watch.seq, encode(snapshot_message("snapshot", watch.board, watch.seq)))
             first = [watch.snapshot[1]]
-        else:
-            board, _ = board_at(self.store, session_id, after)
-            first, prev = [], after
-            for stored in self.store.events(session_id, after=after):
-                if stored.seq > watch.seq:
-                    break
-                message = fold_into(board, stored)
-                if message is not None:
-                    message["prev"], prev = prev, stored.seq
-                    first.append(encode(message))
         queue: ClientQueue = asyncio.Queue(maxsize=self.client_backlog)
         watch.clients.add(queue)
         return first, queue
+
+    @staticmethod
+    def _missed(watch: _Watch, after: int) -> list[str] | None:
+        """The deltas after log position ``after`` from the recent ones; None when they do not reach
+        back that far (or ``after`` is ahead of this process), and a snapshot is due instead."""
+        if after == watch.seq:
+            return []
+        if after > watch.seq or not watch.recent or watch.recent[0][0] > after:
+            return None
+        return [frame for _, seq, frame in watch.recent if seq > after]
 
     def unsubscribe(self, session_id: str, queue: ClientQueue) -> None:
         watch = self._watches.get(session_id)
@@ -196,7 +206,7 @@ class LiveHub:
             return []
         merged["prev"], watch.last_delta = watch.last_delta, merged["seq"]
         frame = encode(merged)
-        self._send(watch, frame)
+        self._send_delta(watch, merged["prev"], merged["seq"], frame)
         return [frame]
 
     async def _listen(self, watch: _Watch) -> None:
@@ -213,7 +223,7 @@ class LiveHub:
             if prev > watch.seq:
                 self._advance(watch, prev)
             watch.seq = watch.last_delta = seq
-            self._send(watch, data.decode())
+            self._send_delta(watch, prev, seq, data.decode())
 
     async def _read(self, watch: _Watch) -> None:
         """Poll the log while holding the session's reader lease; send keyframes to local clients."""
@@ -248,7 +258,8 @@ class LiveHub:
             queue.get_nowait()
         queue.put_nowait(None)
 
-    def _send(self, watch: _Watch, frame: str) -> None:
+    def _send_delta(self, watch: _Watch, prev: int, seq: int, frame: str) -> None:
+        watch.recent.append((prev, seq, frame))
         self._send_to(watch, list(watch.clients), frame)
 
     def _send_to(self, watch: _Watch, queues: list[ClientQueue], frame: str) -> None:

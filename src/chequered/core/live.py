@@ -9,13 +9,11 @@ as the last tie-break), so ``LiveState.classification()`` equals ``classify`` on
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from chequered.core.classification import (
-    NO_GAP,
     Classification,
     FastestLap,
     Result,
@@ -33,10 +31,11 @@ from chequered.core.feed import (
     SectorCompleted,
     SessionOpened,
 )
-from chequered.core.live_car import CarState, gap, other_status, race_status
+from chequered.core.live_car import CarState, other_status, race_status
 from chequered.core.live_flag import FlagInstant
+from chequered.core.live_order import RunningOrder
 from chequered.core.live_sectors import SectorBests
-from chequered.core.live_view import ROW_FIELDS, as_row, plain, text
+from chequered.core.live_view import ROW_FIELDS, as_row, plain
 from chequered.core.model import Entry, Lap, Session, SessionKind, Status
 from chequered.core.rulebook import Rulebook
 
@@ -69,8 +68,7 @@ class LiveState:
         self.session = session
         self._race = session.kind is SessionKind.RACE
         self._cars: dict[str, CarState] = {}
-        self._order: list[tuple[tuple[int, int, int, int, int], str]] = []
-        self._class_order: dict[str, list[tuple[tuple[int, int, int, int, int], str]]] = {}
+        self._order = RunningOrder(session.kind, self._cars, self._emit)
         self._rows: dict[str, tuple[Any, ...]] = {}
         self._clock: Row = {
             "elapsed_ms": 0,
@@ -124,20 +122,16 @@ class LiveState:
         if state is not None:
             if state.entry == entry:
                 return False
-            old_class = state.entry.car_class
+            old_class, state.entry = state.entry.car_class, entry
             if old_class != entry.car_class:
-                self._class_order[old_class].remove((state.key, state.car))
-                insort(self._class_order.setdefault(entry.car_class, []), (state.key, state.car))
-                self._class_positions(old_class, 0, len(self._class_order[old_class]) - 1, True)
-            state.entry = entry
-            self._class_positions(entry.car_class, 0, len(self._class_order[entry.car_class]) - 1, True)
+                self._order.change_class(state, old_class)
+            self._order.rewrite_class(entry.car_class)
             return True
         state = CarState(entry, len(self._cars))
         state.key = state.rank_key(self.session.kind)
         self._cars[entry.car] = state
-        insort(self._order, (state.key, state.car))
-        insort(self._class_order.setdefault(entry.car_class, []), (state.key, state.car))
-        self._reorder([state])
+        self._order.add(state)
+        self._order.move([state])
         return True
 
     def _lap(self, lap: Lap) -> None:
@@ -244,7 +238,7 @@ class LiveState:
         if self._race and self.rules.classification.min_distance > 0 and not everybody:
             dirty, everybody = list(self._cars.values()), True
         self._statuses(dirty, everybody)
-        self._reorder(dirty)
+        self._order.move(dirty)
         for car in dirty:
             self._emit(car)
 
@@ -264,77 +258,6 @@ class LiveState:
         for car in dirty:
             winner = per_class.get(car.entry.car_class, 0) if rules.distance_basis == "class" else overall
             car.status = race_status(car, winner, rules)
-
-    def _reorder(self, moved: list[CarState]) -> None:
-        kind = self.session.kind
-        lo, hi = len(self._order), -1
-        class_range: dict[str, tuple[int, int]] = {}
-        for car in moved:
-            key = car.rank_key(kind)
-            if key == car.key and car.position:
-                continue
-            i = bisect_left(self._order, (car.key, car.car))
-            del self._order[i]
-            insort(self._order, (key, car.car))
-            j = bisect_left(self._order, (key, car.car))
-            lo, hi = min(lo, i, j), max(hi, i, j)
-            in_class = self._class_order[car.entry.car_class]
-            ci = bisect_left(in_class, (car.key, car.car))
-            del in_class[ci]
-            insort(in_class, (key, car.car))
-            cj = bisect_left(in_class, (key, car.car))
-            clo, chi = class_range.get(car.entry.car_class, (ci, cj))
-            class_range[car.entry.car_class] = (min(clo, ci, cj), max(chi, ci, cj))
-            car.key = key
-        if hi < 0:
-            return
-        self._positions(lo, hi)
-        for car_class, (clo, chi) in class_range.items():
-            self._class_positions(car_class, clo, chi, False)
-
-    def _positions(self, lo: int, hi: int) -> None:
-        order, cars, kind = self._order, self._cars, self.session.kind
-        for i in range(lo, hi + 1):
-            car = cars[order[i][1]]
-            if car.position != i + 1:
-                car.position = i + 1
-                self._emit(car)
-        leader = cars[order[0][1]]
-        end = len(order) - 1 if lo == 0 else min(hi + 1, len(order) - 1)
-        for i in range(0 if lo == 0 else lo, end + 1):
-            car = cars[order[i][1]]
-            if car.group <= 1 and leader.group <= 1:
-                new_gap = gap(kind, leader, car) if car is not leader else NO_GAP
-                interval = gap(kind, cars[order[i - 1][1]], car) if i > 0 else NO_GAP
-            else:
-                new_gap = interval = NO_GAP
-            if new_gap != car.gap or interval != car.interval:
-                car.gap, car.interval = new_gap, interval
-                car.texts = (text(new_gap), text(interval), car.texts[2], car.texts[3])
-                self._emit(car)
-
-    def _class_positions(self, car_class: str, lo: int, hi: int, all_gaps: bool) -> None:
-        order, cars, kind = self._class_order.get(car_class, []), self._cars, self.session.kind
-        if not order:
-            return
-        for i in range(lo, hi + 1):
-            car = cars[order[i][1]]
-            if car.class_position != i + 1:
-                car.class_position = i + 1
-                self._emit(car)
-        leader = cars[order[0][1]]
-        end = len(order) - 1 if lo == 0 or all_gaps else min(hi + 1, len(order) - 1)
-        for i in range(0 if (lo == 0 or all_gaps) else lo, end + 1):
-            car = cars[order[i][1]]
-            if car.group <= 1 and leader.group <= 1:
-                new_gap = gap(kind, leader, car) if car is not leader else NO_GAP
-                interval = gap(kind, cars[order[i - 1][1]], car) if i > 0 else NO_GAP
-            else:
-                new_gap = interval = NO_GAP
-            if new_gap != car.class_gap or interval != car.class_interval:
-                car.class_gap, car.class_interval = new_gap, interval
-                car.texts = (car.texts[0], car.texts[1], text(new_gap), text(interval))
-                self._emit(car)
 
     # -- output ----------------------------------------------------------------------------------
 
@@ -418,10 +341,7 @@ class LiveState:
 
     def snapshot(self) -> Row:
         """The whole board: session fields and every car's row, in overall order."""
-        rows = []
-        for _, car in self._order:
-            state = self._cars[car]
-            rows.append({"car": car, **self._entry_row(state.entry), **self._row(state)})
+        rows = [{"car": car.car, **self._entry_row(car.entry), **self._row(car)} for car in self._order]
         return {"seq": self.seq, "session": self.session_row(), "cars": rows}
 
     def classification(self) -> Classification:
@@ -429,8 +349,7 @@ class LiveState:
         results: list[Result] = []
         fastest: FastestLap | None = None
         class_fastest: dict[str, FastestLap] = {}
-        for _, name in self._order:
-            car = self._cars[name]
+        for car in self._order:
             best = car.best
             if best is not None and best.lap_time_ms is not None and car.group < 3:
                 candidate = FastestLap(

@@ -163,3 +163,25 @@ def test_practice_orders_by_best_lap_like_the_classification() -> None:
             live.apply(item)
             decisions.append(item)
         assert live.classification() == classify(session, _entries(), done, decisions, rules)
+
+
+def test_without_a_feed_clock_time_and_laps_to_go_come_from_the_finish() -> None:
+    rules = rulebooks.load("imsa-2023")
+    timed = Session("r", "R", SessionKind.RACE, finish=Finish(FinishMode.TIME, duration_ms=250_000))
+    live = LiveState(timed, rules, _entries()[:2])
+    live.apply(LapCompleted(_lap("1", 1, 100_000, 100_000)))
+    assert live.session_row()["time_to_go_ms"] == 150_000 and live.session_row()["flag"] == ""
+    live.apply(LapCompleted(_lap("1", 2, 200_000, 100_000)))
+    delta = live.apply(LapCompleted(_lap("1", 3, 300_000, 100_000)))  # the leader past the time: flagged
+    assert delta is not None and delta.session["time_to_go_ms"] == 0 and delta.session["flag"] == "finish"
+
+    laps = Session("r", "R", SessionKind.RACE, finish=Finish(FinishMode.LAPS, laps=10))
+    live = LiveState(laps, rules, _entries()[:2])
+    live.apply(LapCompleted(_lap("01", 1, 100_000, 100_000)))
+    live.apply(LapCompleted(_lap("01", 2, 200_000, 100_000)))
+    assert live.session_row()["laps_to_go"] == 8
+
+    # a clock from the feed is what the board shows, from then on
+    live.apply(ClockTicked(210_000, None, 5, "yellow"))
+    live.apply(LapCompleted(_lap("01", 3, 300_000, 100_000)))
+    assert (live.session_row()["laps_to_go"], live.session_row()["flag"]) == (5, "yellow")

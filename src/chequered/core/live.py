@@ -36,7 +36,7 @@ from chequered.core.live_flag import FlagInstant
 from chequered.core.live_order import RunningOrder
 from chequered.core.live_sectors import SectorBests
 from chequered.core.live_view import ROW_FIELDS, as_row, plain
-from chequered.core.model import Entry, Lap, Session, SessionKind, Status
+from chequered.core.model import Entry, FinishMode, Lap, Session, SessionKind, Status
 from chequered.core.rulebook import Rulebook
 
 Row = dict[str, Any]
@@ -78,6 +78,7 @@ class LiveState:
             "track_status": "",
         }
         self._session_row: Row = {}
+        self._fed_clock = False  # a clock from the feed (ticks) rules; else it is worked out from laps
         self.flag_ms: int | None = None
         self._flag = FlagInstant(session)
         self.sectors = SectorBests()
@@ -142,6 +143,21 @@ class LiveState:
         self._restand(list(self._cars.values()) if changed_flag else [car])
         if lap.elapsed_ms > self._clock["elapsed_ms"]:
             self._set_clock("elapsed_ms", lap.elapsed_ms)
+        if not self._fed_clock:
+            self._clock_from_laps()
+
+    def _clock_from_laps(self) -> None:
+        """With no clock from the feed (passings from a decoder, laps from a file), the session's finish
+        gives what is left: time to go in a timed session, laps to go for the leader in a lap race, and
+        the chequered flag once the classification's flag instant has come."""
+        finish = self.session.finish
+        if finish is not None and finish.duration_ms:
+            self._set_clock("time_to_go_ms", max(0, finish.duration_ms - self._clock["elapsed_ms"]))
+        if finish is not None and finish.mode is FinishMode.LAPS and finish.laps:
+            leader = next(iter(self._order), None)
+            self._set_clock("laps_to_go", max(0, finish.laps - (leader.laps if leader else 0)))
+        if self.flag_ms is not None:
+            self._set_clock("flag", "finish")
 
     def _update_flag(self, lap: Lap, in_order: bool) -> bool:
         before = self.flag_ms
@@ -212,6 +228,7 @@ class LiveState:
         self._restand(list(self._cars.values()))
 
     def _tick(self, tick: ClockTicked) -> None:
+        self._fed_clock = True
         for name in ("elapsed_ms", "time_to_go_ms", "laps_to_go", "flag", "track_status"):
             self._set_clock(name, getattr(tick, name))
         for car in self._cars.values():

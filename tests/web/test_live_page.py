@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from chequered import rulebooks
-from chequered.core.events import LapCompleted, LapDeleted, LapPenalty, StatusChanged
-from chequered.core.feed import EntryRegistered, LiveEvent
+from chequered.core.events import StatusChanged
+from chequered.core.feed import ClockTicked, EntryRegistered, LiveEvent, SessionOpened
 from chequered.core.model import Session, SessionKind, Status
 from chequered.importers.rmonitor import RawLine, read_capture
 from chequered.importers.rmonitor_stream import LiveFeed
@@ -40,11 +40,12 @@ def _chromium() -> Path:
 
 
 def _storable(events: list[LiveEvent]) -> list[codec.LogEvent]:
+    """Everything the feed says, as the ingest stores it (a session is the store's, not an event)."""
     out: list[codec.LogEvent] = []
     for event in events:
         if isinstance(event, EntryRegistered):
             out.append(codec.EntryRegistered(event.entry))
-        elif isinstance(event, LapCompleted | LapDeleted | LapPenalty):
+        elif not isinstance(event, SessionOpened):
             out.append(event)
     return out
 
@@ -80,10 +81,13 @@ def test_live_board_in_chromium(served: tuple[str, Store]) -> None:
     lines = list(read_capture(real_file(CAPTURE).read_bytes()))
     feed = LiveFeed(rulebooks.load("imsa-2023"))
 
+    played: list[LiveEvent] = []
+
     def play(chunk: list[RawLine]) -> None:
         events: list[LiveEvent] = []
         for raw in chunk:
             events.extend(feed.feed.feed_line(raw))
+        played.extend(events)
         storable = _storable(events)
         if storable:
             store.append(SESSION, storable, "rmonitor")
@@ -97,6 +101,14 @@ def test_live_board_in_chromium(served: tuple[str, Store]) -> None:
         page.goto(f"{base}/live/{SESSION}")
         page.wait_for_selector("#rows tr")
         assert page.locator("#status").inner_text() == "live"
+        # the session clock and flag of the feed's last heartbeat; the clock runs on between two
+        tick = next(e for e in reversed(played) if isinstance(e, ClockTicked))
+        assert tick.elapsed_ms > 0 and tick.flag == "green"
+        assert page.locator("#flag").inner_text().lower() == "green"
+        shown = page.locator("#clock").inner_text()
+        hours, minutes, seconds = map(int, shown.split(" · ")[0].split(":"))
+        assert 0 <= hours * 3600 + minutes * 60 + seconds - tick.elapsed_ms // 1000 <= 5  # (running on)
+        page.wait_for_function("text => document.querySelector('#clock').innerText !== text", arg=shown)
         first_leader = page.locator("#rows tr").first.get_attribute("data-car")
         assert first_leader == store.state(SESSION, store.position(SESSION)).classification.results[0].car
 
@@ -114,6 +126,9 @@ def test_live_board_in_chromium(served: tuple[str, Store]) -> None:
             "car => document.querySelector('#rows tr')?.dataset.car === car", arg=leader, timeout=10_000
         )
         assert seen_pit
+        # the feed's last heartbeat (the session over: its clock stands still)
+        last_tick = next(e for e in reversed(played) if isinstance(e, ClockTicked))
+        assert page.locator("#flag").inner_text().lower() == last_tick.flag
         # a class view shows only that class, in class order
         lmp2 = [r.car for r in final.results if r.entry.car_class == "LMP2"]
         page.select_option("#view", "LMP2")

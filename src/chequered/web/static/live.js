@@ -9,6 +9,11 @@ function fmt(ms) {
   return (neg ? "-" : "") + (h ? h + ":" + String(m).padStart(2, "0") + ":" + ss : m ? m + ":" + ss : ss);
 }
 
+function clockText(ms) {
+  const t = Math.floor(ms / 1000), two = n => String(n).padStart(2, "0");
+  return Math.floor(t / 3600) + ":" + two(Math.floor(t / 60) % 60) + ":" + two(t % 60);
+}
+
 function startLiveBoard(sessionId) {
   const cars = new Map();
   let session = {};
@@ -17,17 +22,34 @@ function startLiveBoard(sessionId) {
   const delayInput = document.getElementById("delay");
   const view = document.getElementById("view");
 
-  function apply(message) {
+  let clockAt = null;  // when the clock last came (local receipt time): it runs on from there
+
+  function apply(message, receivedAt) {
     if (message.type === "snapshot" || message.type === "keyframe") {
       cars.clear();
       for (const row of message.board.cars) cars.set(row.car, Object.assign({}, row));
       session = Object.assign({}, message.board.session);
+      clockAt = receivedAt;
     } else {
       for (const [car, changes] of Object.entries(message.cars)) {
         cars.set(car, Object.assign(cars.get(car) || { car: car }, changes));
       }
       Object.assign(session, message.session);
+      if ("elapsed_ms" in message.session || "time_to_go_ms" in message.session) clockAt = receivedAt;
     }
+  }
+
+  function drawClock() {
+    // Between updates the clock runs on (at most 30 s: a feed that went quiet is not guessed at), held
+    // back by the delay like everything else; stopped under red and after the chequered flag.
+    const delayMs = Number(delayInput.value) * 1000;
+    const running = clockAt !== null && session.flag !== "finish" && session.flag !== "red" && session.elapsed_ms > 0;
+    const since = running ? Math.max(0, Math.min(30000, Date.now() - delayMs - clockAt)) : 0;
+    const togo = session.laps_to_go !== null && session.laps_to_go !== undefined
+      ? session.laps_to_go + " laps to go"
+      : (session.time_to_go_ms ? clockText(Math.max(0, session.time_to_go_ms - since)) + " to go" : "");
+    document.getElementById("clock").textContent =
+      clockText((session.elapsed_ms || 0) + since) + (togo ? " · " + togo : "");
   }
 
   function drain() {
@@ -35,19 +57,19 @@ function startLiveBoard(sessionId) {
     const now = Date.now();
     let changed = false;
     while (pending.length && now - pending[0][0] >= delayMs) {
-      apply(pending.shift()[1]);
+      const [receivedAt, message] = pending.shift();
+      apply(message, receivedAt);
       changed = true;
     }
     if (changed) draw();
+    else drawClock();
   }
 
   function draw() {
     const flag = document.getElementById("flag");
     flag.textContent = session.flag || "—";
     flag.className = session.flag || "none";
-    const togo = session.laps_to_go !== null && session.laps_to_go !== undefined
-      ? session.laps_to_go + " laps to go" : (session.time_to_go_ms ? fmt(session.time_to_go_ms) + " to go" : "");
-    document.getElementById("clock").textContent = fmt(session.elapsed_ms || 0) + (togo ? " · " + togo : "");
+    drawClock();
     const classes = [...new Set([...cars.values()].map(c => c.class).filter(Boolean))].sort();
     if (view.options.length !== classes.length + 1) {
       const chosen = view.value;

@@ -16,10 +16,10 @@ from chequered.cli.app import app
 from chequered.cli.timing import Format, session_kind_from_name
 from chequered.core.compliance import check_race, compliance_document
 from chequered.core.model import Session, SessionKind
-from chequered.core.points import Points, SessionResult, award_points
+from chequered.core.points import Line, Points, SessionResult, award_points
 from chequered.core.rulebook import Rulebook
 from chequered.core.scenarios import title_scenarios
-from chequered.core.standings import Line, driver_standings, standings_document, team_standings
+from chequered.core.standings import driver_standings, standings_document, team_standings
 from chequered.importers import alkamel
 from chequered.importers.alkamel_season import read_season_dir
 from chequered.importers.results_csv import read_results_csv

@@ -17,7 +17,7 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from chequered.core.model import Status
@@ -67,23 +67,49 @@ class SessionResult:
     drive_ms: Mapping[str, int] | None = None
 
 
+class Line(NamedTuple):
+    """One competitor's result in one session, as a standings breakdown shows it.
+
+    A named tuple rather than a frozen dataclass: a season has tens of thousands of them and a tuple is
+    several times cheaper to build (cheaper still with ``tuple.__new__(Line, fields)``, which skips the
+    argument handling of the generated constructor)."""
+
+    round: int
+    session: str
+    session_type: SessionType
+    number: str
+    place: int | None
+    status: str
+    points: Points
+    pole: bool = False
+    fastest_lap: bool = False
+    dropped: bool = False
+
+    @property
+    def order(self) -> tuple[int, tuple[tuple[int, str], ...]]:
+        return (self.round, session_order(self.session))
+
+
 class Award(NamedTuple):
     """What one result is worth: ``place`` is the scoring place within the scope group (after places
-    of non-scoring cars were passed down or withheld), None when the car did not score a place."""
+    of non-scoring cars were passed down or withheld), None when the car did not score a place.
+    ``line`` is the car's result as a standings line (all of its points): a driver scoring the car's
+    points and a team scoring with one car share it rather than each building their own."""
 
     result: SessionResult
     place: int | None
     position_points: Points
     fastest_lap_points: Points
     driver_points: tuple[tuple[str, Points], ...]
+    line: Line
 
     @property
     def points(self) -> Points:
-        return self.position_points + self.fastest_lap_points
+        return self.line.points
 
     @property
     def pole(self) -> bool:
-        return self.place == 1 and self.result.session_type is _QUALIFYING
+        return self.line.pole
 
     @property
     def fastest_lap(self) -> bool:
@@ -124,6 +150,7 @@ class _Scoring:
         "fastest_lap_within",
         "min_drive_ms",
         "passed_down",
+        "plain",
         "qualifying_by_class",
         "rules",
         "scales",
@@ -144,6 +171,8 @@ class _Scoring:
         minimum = rulebook.scoring.min_drive_minutes
         self.min_drive_ms = None if minimum is None else minimum * 60_000
         self.split = rulebook.scoring.crew_share == "split"
+        # every driver of a crew scores the car's points, whatever their driving time
+        self.plain = not self.split and self.min_drive_ms is None
         # multipliers by (round, session, distance fraction), worked out once for each
         self.factors: dict[tuple[int, str, Fraction | None], Points] = {}
         # a crew scores the same few amounts all season: its shares of each are built once (fewer
@@ -152,9 +181,15 @@ class _Scoring:
 
     def factor(self, result: SessionResult) -> Points:
         """The multiplier of a race result: the round's and session's, and a shortened race's."""
-        rules = self.rules
-        factor = rules.factor(result.round, result.session) * rules.distance_factor(result.distance_fraction)
-        return exact(factor)
+        key = (result.round, result.session, result.distance_fraction)
+        factor = self.factors.get(key)
+        if factor is None:
+            rules = self.rules
+            factor = rules.factor(result.round, result.session) * rules.distance_factor(
+                result.distance_fraction
+            )
+            factor = self.factors[key] = exact(factor)
+        return factor
 
 
 def award_session(results: Sequence[SessionResult], rulebook: Rulebook) -> list[Award]:
@@ -162,9 +197,15 @@ def award_session(results: Sequence[SessionResult], rulebook: Rulebook) -> list[
     return _award_session(results, _Scoring(rulebook))
 
 
+_RANK = itemgetter(0)
+_NUMBER = attrgetter("number")
+
+
 def _award_session(results: Sequence[SessionResult], scoring: _Scoring) -> list[Award]:
+    """The awards of one session, in order of class, place and number."""
     groups: dict[str, list[tuple[int, SessionResult]]] = defaultdict(list)
     unranked: list[SessionResult] = []
+    all_score = True
     for result in results:
         # the position that counts for points: in class or overall, by the scope of the session
         by_class = scoring.qualifying_by_class if result.session_type is _QUALIFYING else scoring.by_class
@@ -178,63 +219,149 @@ def _award_session(results: Sequence[SessionResult], scoring: _Scoring) -> list[
             unranked.append(result)
         else:
             groups[result.car_class if by_class else ""].append((rank, result))
-    awards = [_award(r, None, 0, 0, scoring) for r in unranked]
-    passed_down, share = scoring.passed_down, scoring.share
-    scales, fastest_lap, within = scoring.scales, scoring.fastest_lap, scoring.fastest_lap_within
-    factors = scoring.factors
-    for group in groups.values():
-        group.sort(key=itemgetter(0))
-        counting = [item for item in group if item[1].scores] if passed_down else group
-        ahead: dict[int, int] = {}
-        tied: dict[int, int] = defaultdict(int)
-        for i, (rank, result) in enumerate(counting):
-            ahead.setdefault(rank, i)
-            if result.scores:
-                tied[rank] += 1
-        for rank, result in group:
-            if not result.scores:
-                awards.append(_award(result, None, 0, 0, scoring))
-                continue
-            place = ahead[rank] + 1
-            points = _place_points(scales[result.session_type], place, tied[rank], share)
-            fastest: Points = 0
-            if result.session_type in RACE_TYPES:
-                if points:  # (no points: nothing to multiply)
-                    key = (result.round, result.session, result.distance_fraction)
-                    factor = factors.get(key)
-                    if factor is None:
-                        factor = factors[key] = scoring.factor(result)
-                    if factor != 1:
-                        points = exact(points * factor)
-                if result.fastest_lap and fastest_lap and (within is None or place <= within):
-                    fastest = fastest_lap
-            awards.append(_award(result, place, points, fastest, scoring))
+            all_score = all_score and result.scores
+    placed: dict[str, list[Award]] = {}
+    in_order = True  # each class's awards in order of place and number
+    for key, group in groups.items():
+        group.sort(key=_RANK)
+        # the common case: every car scores and no two share a place: the n-th car is n-th
+        distinct = all_score and len(set(map(_RANK, group))) == len(group)
+        in_order = in_order and distinct and key != ""
+        placed[key] = _award_group(group, distinct, scoring)
+    rest: dict[str, list[Award]] = defaultdict(list)
+    for result in sorted(unranked, key=_NUMBER):
+        rest[result.car_class].append(_award(result, None, 0, 0, scoring))
+    if in_order:  # the classes in order, the cars without a place after the rest of their class
+        return [
+            award
+            for key in sorted(placed.keys() | rest.keys())
+            for part in (placed.get(key, ()), rest.get(key, ()))
+            for award in part
+        ]
+    awards = [award for part in (*placed.values(), *rest.values()) for award in part]
+    awards.sort(key=_order_in_session)
     return awards
+
+
+def _award_group(group: list[tuple[int, SessionResult]], distinct: bool, scoring: _Scoring) -> list[Award]:
+    """The awards of a group of cars scored together (a class, or the whole field) sorted by rank."""
+    awards: list[Award] = []
+    share, scales, fastest_lap = scoring.share, scoring.scales, scoring.fastest_lap
+    within = scoring.fastest_lap_within or 1 << 30
+    plain, split, crew_shares, new_tuple = scoring.plain, scoring.split, scoring.shares, tuple.__new__
+    places: Iterable[int | None]
+    if distinct:
+        places, tied = range(1, len(group) + 1), None
+    else:
+        places, tied = _places(group, scoring.passed_down)
+    for (rank, result), place in zip(group, places, strict=True):
+        if place is None:  # a car that does not score
+            awards.append(_award(result, None, 0, 0, scoring))
+            continue
+        kind = result.session_type
+        scale = scales[kind]
+        points: Points = 0
+        if place <= len(scale):
+            if tied is None or tied[rank] == 1 or not share:
+                points = scale[place - 1]
+            else:
+                points = _place_points(scale, place, tied[rank], True)
+        fastest: Points = 0
+        if kind is not _QUALIFYING:
+            if points:  # (no points: nothing to multiply)
+                factor = scoring.factor(result)
+                if factor != 1:
+                    points = exact(points * factor)
+            if result.fastest_lap and place <= within:
+                fastest = fastest_lap
+                total = points + fastest
+            else:
+                total = points
+            if not plain and result.drive_ms is not None:
+                awards.append(_award(result, place, points, fastest, scoring))
+                continue
+        else:
+            total = points
+        if type(total) is not int or split:
+            awards.append(_award(result, place, points, fastest, scoring))
+            continue
+        # the common case, inline (a season has tens of thousands of awards): every driver of the
+        # crew scores the car's points (an int: a whole Fraction would find the int's shares)
+        drivers = result.drivers
+        shares = crew_shares.get((drivers, total))
+        if shares is None:
+            shares = crew_shares[(drivers, total)] = tuple([(driver, total) for driver in drivers])
+        line = new_tuple(
+            Line,
+            (
+                result.round,
+                result.session,
+                kind,
+                result.number,
+                place,
+                _CLASSIFIED,
+                total,
+                place == 1 and kind is _QUALIFYING,
+                fastest != 0,
+                False,
+            ),
+        )
+        awards.append(new_tuple(Award, (result, place, points, fastest, shares, line)))
+    return awards
+
+
+def _places(
+    group: list[tuple[int, SessionResult]], passed_down: bool
+) -> tuple[list[int | None], dict[int, int]]:
+    """The place of each car of a group sorted by rank (None for a car that does not score), and how many
+    scoring cars share each rank, where cars share a place or some do not score: a place is one more than
+    the cars ahead (the scoring cars ahead when places are passed down)."""
+    counting = [item for item in group if item[1].scores] if passed_down else group
+    ahead: dict[int, int] = {}
+    tied: dict[int, int] = defaultdict(int)
+    for i, (rank, result) in enumerate(counting):
+        ahead.setdefault(rank, i)
+        if result.scores:
+            tied[rank] += 1
+    return [ahead[rank] + 1 if result.scores else None for rank, result in group], tied
 
 
 def _award(
     result: SessionResult, place: int | None, points: Points, fastest: Points, scoring: _Scoring
 ) -> Award:
     total = points + fastest
+    drivers = result.drivers
+    if type(total) is int and (
+        scoring.plain
+        or (not scoring.split and (result.drive_ms is None or result.session_type is _QUALIFYING))
+    ):
+        # the common case: every driver of the crew scores the car's points (int: a whole Fraction would
+        # find the int's shares, as Fraction(13) == 13)
+        shares = scoring.shares.get((drivers, total))
+        if shares is None:
+            shares = scoring.shares[(drivers, total)] = tuple([(driver, total) for driver in drivers])
+    else:
+        shares = _shares(result, total, scoring)
+    # ``tuple.__new__`` skips the argument handling of the generated constructors: a season has tens of
+    # thousands of awards
+    r = result
+    pole = place == 1 and r.session_type is _QUALIFYING
+    line = tuple.__new__(
+        Line,
+        (r.round, r.session, r.session_type, r.number, place, r.status, total, pole, fastest != 0, False),
+    )
+    return tuple.__new__(Award, (result, place, points, fastest, shares, line))
+
+
+def _shares(result: SessionResult, total: Points, scoring: _Scoring) -> tuple[tuple[str, Points], ...]:
+    """Each driver's points: the car's, or a share of them; none below the minimum driving time."""
     drivers = eligible = result.drivers
     minimum = scoring.min_drive_ms
-    if minimum is not None and result.drive_ms is not None and result.session_type in RACE_TYPES:
+    if minimum is not None and result.drive_ms is not None and result.session_type is not _QUALIFYING:
         drive = result.drive_ms
         eligible = tuple(d for d in drivers if drive.get(d, 0) >= minimum)
     each = exact(Fraction(total) / len(eligible)) if scoring.split and eligible else total
-    if eligible is not drivers:
-        shares = tuple([(driver, each if driver in eligible else 0) for driver in drivers])
-    elif type(each) is int:  # (not a whole Fraction: Fraction(13) == 13 would find the int 13's shares)
-        key = (drivers, each)
-        built = scoring.shares.get(key)
-        if built is None:
-            built = scoring.shares[key] = tuple([(driver, each) for driver in drivers])
-        shares = built
-    else:
-        shares = tuple([(driver, each) for driver in drivers])
-    # ``tuple.__new__`` skips the argument handling of the generated constructor: a season has tens of
-    # thousands of awards
-    return tuple.__new__(Award, (result, place, points, fastest, shares))
+    return tuple([(driver, each if driver in eligible else 0) for driver in drivers])
 
 
 def award_points(results: Iterable[SessionResult], rulebook: Rulebook) -> tuple[Award, ...]:
@@ -248,9 +375,13 @@ def award_points(results: Iterable[SessionResult], rulebook: Rulebook) -> tuple[
     # sessions are scored one by one and their awards put in order within the session; names that sort
     # alike (R1 and R01 of a round) are ordered together
     for _, alike in groupby(sorted(sessions, key=_running_order), key=_running_order):
-        batch = [award for key in alike for award in _award_session(sessions[key], scoring)]
-        batch.sort(key=_order_in_session)
-        awards.extend(batch)
+        keys = list(alike)
+        if len(keys) == 1:
+            awards.extend(_award_session(sessions[keys[0]], scoring))
+        else:
+            batch = [award for key in keys for award in _award_session(sessions[key], scoring)]
+            batch.sort(key=_order_in_session)
+            awards.extend(batch)
     return tuple(awards)
 
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
-from chequered.core.points import Points, SessionResult, SessionType, award_points, exact, session_order
+from chequered.core.points import Line, Points, SessionResult, SessionType, award_points, exact, session_order
 from chequered.core.rulebook import Rulebook
-from chequered.core.standings import Line, Standing, apply_drops, driver_standings, held_races, tie_key, total
+from chequered.core.standings import Standing, apply_drops, driver_standings, held_races, tie_key, total
 
 _OUT = 0  # a place out of the points
 

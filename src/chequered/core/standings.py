@@ -14,35 +14,11 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from chequered.core.model import Status
-from chequered.core.points import RACE_TYPES, Award, Points, SessionType, session_order
+from chequered.core.points import RACE_TYPES, Award, Line, Points, SessionType, session_order
 from chequered.core.rulebook import Rulebook
 from chequered.core.rulebook_points import DroppedRules
 
 _QUALIFYING = SessionType.QUALIFYING
-
-
-class Line(NamedTuple):
-    """One competitor's result in one session, as shown in the per-round breakdown.
-
-    A named tuple rather than a frozen dataclass: a season has tens of thousands of them and a tuple is
-    several times cheaper to build (cheaper still with ``tuple.__new__(Line, fields)``, which skips the
-    argument handling of the generated constructor)."""
-
-    round: int
-    session: str
-    session_type: SessionType
-    number: str
-    place: int | None
-    status: str
-    points: Points
-    pole: bool = False
-    fastest_lap: bool = False
-    dropped: bool = False
-
-    @property
-    def order(self) -> tuple[int, tuple[tuple[int, str], ...]]:
-        return (self.round, session_order(self.session))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,58 +83,75 @@ def total(lines: Iterable[Line]) -> Points:
     return sum([line.points for line in lines if not line.dropped], start=0)
 
 
+_NEVER = 1 << 30  # a place or a round later than any
+
+
+def race_places(lines: Iterable[Line]) -> list[int]:
+    """The places a competitor took in races (all results, dropped ones included), in running order."""
+    return [line.place for line in lines if line.place and line.session_type in RACE_TYPES]
+
+
 def countback(lines: Iterable[Line]) -> tuple[int, ...]:
     """How many wins, seconds, thirds... in races (all results, dropped ones included)."""
-    places = [
-        line.place
-        for line in lines
-        if line.place is not None and line.place > 0 and line.session_type in RACE_TYPES
-    ]
-    if not places:
-        return ()
-    counts = [0] * (max(places) + 1)
+    places = race_places(lines)
+    counts = [0] * (max(places, default=0) + 1)
     for place in places:
         counts[place] += 1
     return tuple(counts[1:])
 
 
+def countback_key(places: list[int]) -> tuple[int, ...]:
+    """A sort key (ascending = ahead) that orders competitors as countback does: the race places sorted,
+    then a place later than any. Where the counts first differ, at place k, the one with more k-th places
+    has k where the other has a later place (or none left)."""
+    return (*sorted(places), _NEVER)
+
+
 def earliest_best(lines: Iterable[Line]) -> tuple[int, tuple[int, tuple[tuple[int, str], ...]]]:
     """The best race place and when it was first achieved (lower is better on both)."""
-    placed = [line for line in lines if line.place is not None and line.session_type in RACE_TYPES]
+    placed = [line for line in lines if line.place and line.session_type in RACE_TYPES]
     if not placed:
-        return (1 << 30, (1 << 30, ()))
-    best = min([line.place for line in placed if line.place is not None])
+        return (_NEVER, (_NEVER, ()))
+    best = min([line.place or _NEVER for line in placed])
     return (best, min([line.order for line in placed if line.place == best]))
 
 
 def tie_key(lines: Sequence[Line], order: Sequence[str]) -> tuple[object, ...]:
     """A sort key (ascending = ahead) for competitors level on points."""
-    key: list[object] = []
-    for rule in order:
-        if rule == "countback":
-            cb = countback(lines)
-            key.append(tuple([-c for c in cb]) + (0,) * (64 - len(cb)))
-        elif rule == "earliest_best":
-            key.append(earliest_best(lines)[1])
-    return tuple(key)
+    return tuple(_rule_key(rule, list(lines)) for rule in order)
 
 
 def _tie_keys(tied: Sequence[list[Line]], order: Sequence[str]) -> list[tuple[object, ...]]:
     """The tie-break keys of competitors level on points (given by their lines).
 
-    Tie-breaks are worked out only where they decide something, and once for each different set of
-    results: crew-mates who shared a car all season have the same."""
-    if all(lines == tied[0] for lines in tied):
-        return [()] * len(tied)
-    worked: list[tuple[list[Line], tuple[object, ...]]] = []
-    keys = []
-    for lines in tied:
-        key = next((k for other, k in worked if other == lines), None)
-        if key is None:
-            key = tie_key(lines, order)
-            worked.append((lines, key))
-        keys.append(key)
-    return keys
+    Each tie-break is worked out only where it decides something: for the competitors still level after
+    the ones before it, and not among competitors with the same results (crew-mates who shared a car
+    all season). Keys of different lengths never meet level: a shorter key differs from every longer one
+    in the part they share."""
+    keys: list[list[object]] = [[] for _ in tied]
+    level = [list(range(len(tied)))]
+    for rule in order:
+        still: list[list[int]] = []
+        for group in level:
+            first = tied[group[0]]
+            if all(tied[i] == first for i in group[1:]):
+                continue
+            by_key: dict[object, list[int]] = defaultdict(list)
+            for i in group:
+                key = _rule_key(rule, tied[i])
+                keys[i].append(key)
+                by_key[key].append(i)
+            still.extend(same for same in by_key.values() if len(same) > 1)
+        level = still
+    return [tuple(key) for key in keys]
+
+
+def _rule_key(rule: str, lines: list[Line]) -> object:
+    if rule == "countback":
+        return countback_key(race_places(lines))
+    if rule == "earliest_best":
+        return earliest_best(lines)[1]
+    raise ValueError(f"unknown tie-break {rule!r}")
 
 
 def rank(
@@ -191,8 +184,6 @@ def rank(
 _NUMBER = attrgetter("result.number")
 _POINTS = attrgetter("points")
 _SESSION = attrgetter("result.round", "result.session")
-# ``Status.value`` is an enum property, slow in a loop over every result of a season
-_STATUS_TEXT = {status: status.value for status in Status}
 
 
 class _Session(NamedTuple):
@@ -237,25 +228,6 @@ def _running_order(run: list[Award]) -> tuple[int, tuple[tuple[int, str], ...]]:
     return (r.round, session_order(r.session))
 
 
-def _line(award: Award, points: Points) -> Line:
-    r = award.result
-    return tuple.__new__(
-        Line,
-        (
-            r.round,
-            r.session,
-            r.session_type,
-            r.number,
-            award.place,
-            _STATUS_TEXT[r.status],
-            points,
-            award.place == 1 and r.session_type is _QUALIFYING,
-            award.fastest_lap_points > 0,
-            False,
-        ),
-    )
-
-
 def driver_standings(
     awards: Sequence[Award], rulebook: Rulebook, after_round: int | None = None, car_class: str | None = None
 ) -> tuple[Standing, ...]:
@@ -271,11 +243,11 @@ def driver_standings(
                 continue
             drivers = groups[r.car_class if per_class else ""]
             # a crew nobody named (an anonymised results file) stands under its car number
-            shares = award.driver_points or ((f"#{r.number}", award.points),)
-            line = None
+            shares = award.driver_points or ((f"#{r.number}", award.line.points),)
+            line = award.line
             for driver, points in shares:
-                if line is None or points is not line.points:  # a crew sharing the points shares the line
-                    line = _line(award, points)
+                if points is not line.points:  # a driver's share of the car's points (crew-mates share it)
+                    line = line._replace(points=points)
                 drivers[driver].append(line)
     competitors = (
         (name, group, lines) for group, drivers in groups.items() for name, lines in drivers.items()
@@ -310,25 +282,25 @@ def team_standings(
 def _team_line(cars: list[Award], counted: int | None) -> Line:
     """A team's result in a session: its best ``counted`` cars."""
     if len(cars) == 1:
-        # the common case (one car of the team in the class) needs no sorting and no adding up
-        lead = cars[0]
-        r = lead.result
-        number = r.number
-        points = lead.position_points + lead.fastest_lap_points
-        pole = lead.place == 1 and r.session_type is _QUALIFYING
-        fastest_lap = lead.fastest_lap_points > 0
-    else:
-        cars.sort(key=lambda a: (-a.points, a.place or 1 << 30, a.result.number))
-        best = cars if counted is None else cars[:counted]
-        lead = best[0]
-        r = lead.result
-        number = "+".join(a.result.number for a in best)
-        points = sum((a.points for a in best), start=0)
-        pole = any(a.pole for a in best)
-        fastest_lap = any(a.fastest_lap for a in best)
+        return cars[0].line  # the common case: one car of the team in the class
+    cars.sort(key=lambda a: (-a.points, a.place or 1 << 30, a.result.number))
+    best = cars if counted is None else cars[:counted]
+    lead = best[0]
+    r = lead.result
     return tuple.__new__(
         Line,
-        (r.round, r.session, r.session_type, number, lead.place, r.status, points, pole, fastest_lap, False),
+        (
+            r.round,
+            r.session,
+            r.session_type,
+            "+".join(a.result.number for a in best),
+            lead.place,
+            r.status,
+            sum((a.points for a in best), start=0),
+            any(a.pole for a in best),
+            any(a.fastest_lap for a in best),
+            False,
+        ),
     )
 
 

@@ -249,6 +249,7 @@ def _award_group(group: list[tuple[int, SessionResult]], distinct: bool, scoring
     share, scales, fastest_lap = scoring.share, scoring.scales, scoring.fastest_lap
     within = scoring.fastest_lap_within or 1 << 30
     plain, split, crew_shares, new_tuple = scoring.plain, scoring.split, scoring.shares, tuple.__new__
+    factors: dict[Fraction | None, Points] = {}
     places: Iterable[int | None]
     if distinct:
         places, tied = range(1, len(group) + 1), None
@@ -269,7 +270,9 @@ def _award_group(group: list[tuple[int, SessionResult]], distinct: bool, scoring
         fastest: Points = 0
         if kind is not _QUALIFYING:
             if points:  # (no points: nothing to multiply)
-                factor = scoring.factor(result)
+                factor = factors.get(result.distance_fraction)
+                if factor is None:  # (the round and the session are the group's)
+                    factor = factors[result.distance_fraction] = scoring.factor(result)
                 if factor != 1:
                     points = exact(points * factor)
             if result.fastest_lap and place <= within:
@@ -364,25 +367,44 @@ def _shares(result: SessionResult, total: Points, scoring: _Scoring) -> tuple[tu
     return tuple([(driver, each if driver in eligible else 0) for driver in drivers])
 
 
-def award_points(results: Iterable[SessionResult], rulebook: Rulebook) -> tuple[Award, ...]:
+class ScoredSession(NamedTuple):
+    """The awards of one session, in order. Differently named sessions of a round that run in the same
+    order (R1 and R01) are one of several ``names``, as the running order cannot tell them apart.
+    ``races`` are the (round, session) of the race sessions among them."""
+
+    round: int
+    awards: Sequence[Award]
+    names: int
+    races: tuple[tuple[int, str], ...]
+
+
+class Awards(tuple[Award, ...]):
+    """Awards in running order, with the ``sessions`` they were scored in: the standings of a season
+    read them session by session and need not cut them up again."""
+
+    sessions: tuple[ScoredSession, ...]
+
+
+def award_points(results: Iterable[SessionResult], rulebook: Rulebook) -> Awards:
     """Points for every result, in a stable order (round, session, class, place, number) whatever the
     order of the input."""
     sessions: dict[tuple[int, str], list[SessionResult]] = defaultdict(list)
     for result in results:
         sessions[(result.round, result.session)].append(result)
     scoring = _Scoring(rulebook)
-    awards: list[Award] = []
+    scored: list[ScoredSession] = []
     # sessions are scored one by one and their awards put in order within the session; names that sort
     # alike (R1 and R01 of a round) are ordered together
-    for _, alike in groupby(sorted(sessions, key=_running_order), key=_running_order):
+    for (round_, _), alike in groupby(sorted(sessions, key=_running_order), key=_running_order):
         keys = list(alike)
-        if len(keys) == 1:
-            awards.extend(_award_session(sessions[keys[0]], scoring))
-        else:
-            batch = [award for key in keys for award in _award_session(sessions[key], scoring)]
+        batch = [award for key in keys for award in _award_session(sessions[key], scoring)]
+        if len(keys) > 1:
             batch.sort(key=_order_in_session)
-            awards.extend(batch)
-    return tuple(awards)
+        races = tuple(key for key in keys if any(r.session_type is not _QUALIFYING for r in sessions[key]))
+        scored.append(ScoredSession(round_, tuple(batch), len(keys), races))
+    awards = Awards(award for session in scored for award in session.awards)
+    awards.sessions = tuple(scored)
+    return awards
 
 
 def _running_order(key: tuple[int, str]) -> tuple[int, tuple[tuple[int, str], ...]]:

@@ -9,20 +9,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
-from chequered.core.points import RACE_TYPES, Award, Line, Points, SessionType, session_order
+from chequered.core.points import (
+    RACE_TYPES,
+    Award,
+    Awards,
+    Line,
+    Points,
+    ScoredSession,
+    SessionType,
+    session_order,
+)
 from chequered.core.rulebook import Rulebook
 from chequered.core.rulebook_points import DroppedRules
 
 _QUALIFYING = SessionType.QUALIFYING
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
+class Standing(NamedTuple):
+    """A competitor's place in the standings, with every result line (dropped ones marked)."""
+
     position: int
     competitor: str
     car_class: str
@@ -137,8 +146,13 @@ def _tie_keys(tied: Sequence[list[Line]], order: Sequence[str]) -> list[tuple[ob
             if all(tied[i] == first for i in group[1:]):
                 continue
             by_key: dict[object, list[int]] = defaultdict(list)
+            worked: list[tuple[list[Line], object]] = []  # crew-mates' results are worked out once
             for i in group:
-                key = _rule_key(rule, tied[i])
+                lines = tied[i]
+                key = next((k for other, k in worked if other == lines), None)
+                if key is None:
+                    key = _rule_key(rule, lines)
+                    worked.append((lines, key))
                 keys[i].append(key)
                 by_key[key].append(i)
             still.extend(same for same in by_key.values() if len(same) > 1)
@@ -161,48 +175,50 @@ def rank(
     session, car number), as ``_sessions`` gives the awards."""
     level: dict[Points, list[tuple[Points, str, str, list[Line]]]] = defaultdict(list)
     dropped = rulebook.dropped
-    drops = dropped.best is not None or bool(dropped.parts)
-    for name, car_class, lines in competitors:
-        marked = apply_drops(lines, held, dropped)
-        points = total(marked) if drops else sum(map(_POINTS, marked), start=0)  # nothing dropped
-        level[points].append((points, name, car_class, marked))
+    if dropped.best is not None or dropped.parts:
+        for name, car_class, lines in competitors:
+            marked = apply_drops(lines, held, dropped)
+            points = total(marked)
+            level[points].append((points, name, car_class, marked))
+    else:  # nothing dropped
+        for name, car_class, lines in competitors:
+            points = sum(map(_POINTS, lines), start=0)
+            level[points].append((points, name, car_class, lines))
     keyed: list[tuple[Points, tuple[object, ...], str, str, list[Line]]] = []
-    for tied in level.values():
+    for points, tied in level.items():
+        if len(tied) == 1:
+            keyed.append((-points, (), *tied[0][1:]))
+            continue
         keys = _tie_keys([marked for *_, marked in tied], rulebook.tie_break)
-        for (points, name, car_class, marked), key in zip(tied, keys, strict=True):
+        for (_, name, car_class, marked), key in zip(tied, keys, strict=True):
             keyed.append((-points, key, name, car_class, marked))
-    keyed.sort(key=lambda row: (row[0], row[1], row[2], row[3]))
+    keyed.sort(key=_RANKING)
     standings: list[Standing] = []
+    position = 0
     for i, (negative, key, name, car_class, marked) in enumerate(keyed):
-        position = i + 1
-        if i and (keyed[i - 1][0], keyed[i - 1][1]) == (negative, key):
-            position = standings[-1].position
-        standings.append(Standing(position, name, car_class, -negative, tuple(marked)))
+        if not i or keyed[i - 1][0] != negative or keyed[i - 1][1] != key:
+            position = i + 1
+        standings.append(tuple.__new__(Standing, (position, name, car_class, -negative, tuple(marked))))
     return tuple(standings)
 
 
+_RANKING = itemgetter(0, 1, 2, 3)  # points (negated), tie-break key, name, class
 _NUMBER = attrgetter("result.number")
 _POINTS = attrgetter("points")
 _SESSION = attrgetter("result.round", "result.session")
 
 
-class _Session(NamedTuple):
-    """The awards of one session, in input order. Differently named sessions of a round that run in the
-    same order (R1 and R01) are one ``_Session`` of several ``names``, as the running order cannot tell
-    them apart."""
-
-    awards: list[Award]
-    names: int
-
-
 def _sessions(
     awards: Iterable[Award], after_round: int | None
-) -> tuple[list[_Session], list[tuple[int, str]]]:
+) -> tuple[list[ScoredSession], list[tuple[int, str]]]:
     """The awards up to ``after_round`` (all classes) by session, sessions in running order, and the
     races that took place (as ``held_races``).
 
-    Awards come session by session (as ``award_points`` gives them), so they are cut into runs of one
+    The awards of ``award_points`` come with their sessions. Other awards are cut into runs of one
     session rather than looked up one by one; the runs of a session are joined again in input order."""
+    if isinstance(awards, Awards):
+        kept = [s for s in awards.sessions if after_round is None or s.round <= after_round]
+        return kept, [race for session in kept for race in session.races]
     runs = [
         list(run)
         for (round_, _), run in groupby(awards, key=_SESSION)
@@ -210,16 +226,17 @@ def _sessions(
     ]
     runs.sort(key=_running_order)
     held: dict[tuple[int, str], None] = {}
-    sessions: list[_Session] = []
-    for _, alike in groupby(runs, key=_running_order):
+    sessions: list[ScoredSession] = []
+    for (round_, _), alike in groupby(runs, key=_running_order):
         parts = list(alike)
+        races: dict[tuple[int, str], None] = {}
         for part in parts:
             if any(a.result.session_type in RACE_TYPES for a in part):
-                held[(part[0].result.round, part[0].result.session)] = None
+                races[(part[0].result.round, part[0].result.session)] = None
+        held.update(races)
         names = len({part[0].result.session for part in parts})
-        sessions.append(
-            _Session(parts[0] if names == 1 and len(parts) == 1 else [a for p in parts for a in p], names)
-        )
+        joined = parts[0] if names == 1 and len(parts) == 1 else [a for p in parts for a in p]
+        sessions.append(ScoredSession(round_, joined, names, tuple(races)))
     return sessions, list(held)
 
 
@@ -242,10 +259,9 @@ def driver_standings(
             if not r.scores or (car_class is not None and r.car_class != car_class):
                 continue
             drivers = groups[r.car_class if per_class else ""]
-            # a crew nobody named (an anonymised results file) stands under its car number
-            shares = award.driver_points or ((f"#{r.number}", award.line.points),)
             line = award.line
-            for driver, points in shares:
+            # a crew nobody named (an anonymised results file) stands under its car number
+            for driver, points in award.driver_points or ((f"#{r.number}", line.points),):
                 if points is not line.points:  # a driver's share of the car's points (crew-mates share it)
                     line = line._replace(points=points)
                 drivers[driver].append(line)
@@ -262,27 +278,32 @@ def team_standings(
     sessions, held = _sessions(awards, after_round)
     per_class = rulebook.scoring.team_scope == "class"
     counted = rulebook.scoring.team_cars_counted
-    # teams by points group (the class, or "" when teams score overall), then by name
-    groups: dict[str, dict[str, list[Line]]] = defaultdict(lambda: defaultdict(list))
+    # lines by team, in its points group (the class, or "" when teams score overall)
+    teams: dict[tuple[str, str], list[Line]] = defaultdict(list)
     for session in sessions:
-        entries: dict[tuple[str, str, str], list[Award]] = defaultdict(list)
+        entries: dict[tuple[str, str, str], list[Award]] = {}
         for award in session.awards:
             r = award.result
             if r.scores and r.team and (car_class is None or r.car_class == car_class):
-                entries[(r.car_class if per_class else "", r.team, r.session)].append(award)
-        lines = [(group, team, _team_line(cars, counted)) for (group, team, _), cars in entries.items()]
+                key = (r.car_class if per_class else "", r.team, r.session)
+                cars = entries.get(key)
+                if cars is None:
+                    entries[key] = [award]
+                else:
+                    cars.append(award)
+        lines = [
+            (group, team, cars[0].line if len(cars) == 1 else _team_line(cars, counted))
+            for (group, team, _), cars in entries.items()
+        ]
         if session.names > 1:
             lines.sort(key=lambda item: item[2].number)  # a team's results in R1 and R01, by car number
         for group, team, line in lines:
-            groups[group][team].append(line)
-    competitors = ((name, group, lines) for group, teams in groups.items() for name, lines in teams.items())
-    return rank(competitors, held, rulebook)
+            teams[(group, team)].append(line)
+    return rank(((team, group, lines) for (group, team), lines in teams.items()), held, rulebook)
 
 
 def _team_line(cars: list[Award], counted: int | None) -> Line:
     """A team's result in a session: its best ``counted`` cars."""
-    if len(cars) == 1:
-        return cars[0].line  # the common case: one car of the team in the class
     cars.sort(key=lambda a: (-a.points, a.place or 1 << 30, a.result.number))
     best = cars if counted is None else cars[:counted]
     lead = best[0]

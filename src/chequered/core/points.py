@@ -94,14 +94,23 @@ class Award(NamedTuple):
     """What one result is worth: ``place`` is the scoring place within the scope group (after places
     of non-scoring cars were passed down or withheld), None when the car did not score a place.
     ``line`` is the car's result as a standings line (all of its points): a driver scoring the car's
-    points and a team scoring with one car share it rather than each building their own."""
+    points and a team scoring with one car share it rather than each building their own. ``shares``
+    gives each driver's points where they are not the car's (a split, a driver below the minimum
+    driving time); None when every driver of the crew scores the car's points."""
 
     result: SessionResult
     place: int | None
     position_points: Points
     fastest_lap_points: Points
-    driver_points: tuple[tuple[str, Points], ...]
+    shares: tuple[tuple[str, Points], ...] | None
     line: Line
+
+    @property
+    def driver_points(self) -> tuple[tuple[str, Points], ...]:
+        """Each driver's points."""
+        if self.shares is not None:
+            return self.shares
+        return tuple([(driver, self.line.points) for driver in self.result.drivers])
 
     @property
     def points(self) -> Points:
@@ -155,7 +164,6 @@ class _Scoring:
         "rules",
         "scales",
         "share",
-        "shares",
         "split",
     )
 
@@ -175,9 +183,6 @@ class _Scoring:
         self.plain = not self.split and self.min_drive_ms is None
         # multipliers by (round, session, distance fraction), worked out once for each
         self.factors: dict[tuple[int, str, Fraction | None], Points] = {}
-        # a crew scores the same few amounts all season: its shares of each are built once (fewer
-        # objects for the garbage collector to follow, too)
-        self.shares: dict[tuple[tuple[str, ...], int], tuple[tuple[str, Points], ...]] = {}
 
     def factor(self, result: SessionResult) -> Points:
         """The multiplier of a race result: the round's and session's, and a shortened race's."""
@@ -248,7 +253,7 @@ def _award_group(group: list[tuple[int, SessionResult]], distinct: bool, scoring
     awards: list[Award] = []
     share, scales, fastest_lap = scoring.share, scoring.scales, scoring.fastest_lap
     within = scoring.fastest_lap_within or 1 << 30
-    plain, split, crew_shares, new_tuple = scoring.plain, scoring.split, scoring.shares, tuple.__new__
+    plain, new_tuple = scoring.plain, tuple.__new__
     factors: dict[Fraction | None, Points] = {}
     places: Iterable[int | None]
     if distinct:
@@ -277,23 +282,8 @@ def _award_group(group: list[tuple[int, SessionResult]], distinct: bool, scoring
                     points = exact(points * factor)
             if result.fastest_lap and place <= within:
                 fastest = fastest_lap
-                total = points + fastest
-            else:
-                total = points
-            if not plain and result.drive_ms is not None:
-                awards.append(_award(result, place, points, fastest, scoring))
-                continue
-        else:
-            total = points
-        if type(total) is not int or split:
-            awards.append(_award(result, place, points, fastest, scoring))
-            continue
-        # the common case, inline (a season has tens of thousands of awards): every driver of the
-        # crew scores the car's points (an int: a whole Fraction would find the int's shares)
-        drivers = result.drivers
-        shares = crew_shares.get((drivers, total))
-        if shares is None:
-            shares = crew_shares[(drivers, total)] = tuple([(driver, total) for driver in drivers])
+        total = points + fastest
+        # (inline rather than ``_award``: a season has tens of thousands of awards)
         line = new_tuple(
             Line,
             (
@@ -309,6 +299,7 @@ def _award_group(group: list[tuple[int, SessionResult]], distinct: bool, scoring
                 False,
             ),
         )
+        shares = None if plain else _shares(result, total, scoring)
         awards.append(new_tuple(Award, (result, place, points, fastest, shares, line)))
     return awards
 
@@ -333,36 +324,30 @@ def _award(
     result: SessionResult, place: int | None, points: Points, fastest: Points, scoring: _Scoring
 ) -> Award:
     total = points + fastest
-    drivers = result.drivers
-    if type(total) is int and (
-        scoring.plain
-        or (not scoring.split and (result.drive_ms is None or result.session_type is _QUALIFYING))
-    ):
-        # the common case: every driver of the crew scores the car's points (int: a whole Fraction would
-        # find the int's shares, as Fraction(13) == 13)
-        shares = scoring.shares.get((drivers, total))
-        if shares is None:
-            shares = scoring.shares[(drivers, total)] = tuple([(driver, total) for driver in drivers])
-    else:
-        shares = _shares(result, total, scoring)
-    # ``tuple.__new__`` skips the argument handling of the generated constructors: a season has tens of
-    # thousands of awards
     r = result
     pole = place == 1 and r.session_type is _QUALIFYING
     line = tuple.__new__(
         Line,
         (r.round, r.session, r.session_type, r.number, place, r.status, total, pole, fastest != 0, False),
     )
-    return tuple.__new__(Award, (result, place, points, fastest, shares, line))
+    # ``tuple.__new__`` skips the argument handling of the generated constructors: a season has tens of
+    # thousands of awards
+    return tuple.__new__(Award, (result, place, points, fastest, _shares(result, total, scoring), line))
 
 
-def _shares(result: SessionResult, total: Points, scoring: _Scoring) -> tuple[tuple[str, Points], ...]:
-    """Each driver's points: the car's, or a share of them; none below the minimum driving time."""
+def _shares(result: SessionResult, total: Points, scoring: _Scoring) -> tuple[tuple[str, Points], ...] | None:
+    """Each driver's points where they are not the car's: a share of them, none below the minimum
+    driving time; None when every driver scores the car's points."""
+    qualifying = result.session_type is _QUALIFYING
+    if scoring.plain or (not scoring.split and (result.drive_ms is None or qualifying)):
+        return None
     drivers = eligible = result.drivers
     minimum = scoring.min_drive_ms
-    if minimum is not None and result.drive_ms is not None and result.session_type is not _QUALIFYING:
+    if minimum is not None and result.drive_ms is not None and not qualifying:
         drive = result.drive_ms
         eligible = tuple(d for d in drivers if drive.get(d, 0) >= minimum)
+        if len(eligible) == len(drivers) and not scoring.split:
+            return None
     each = exact(Fraction(total) / len(eligible)) if scoring.split and eligible else total
     return tuple([(driver, each if driver in eligible else 0) for driver in drivers])
 

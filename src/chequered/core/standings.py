@@ -260,8 +260,12 @@ def driver_standings(
                 continue
             drivers = groups[r.car_class if per_class else ""]
             line = award.line
-            # a crew nobody named (an anonymised results file) stands under its car number
-            for driver, points in award.driver_points or ((f"#{r.number}", line.points),):
+            if award.shares is None:  # every driver scores the car's points: they share its line
+                # (a crew nobody named, in an anonymised results file, stands under its car number)
+                for driver in r.drivers or (f"#{r.number}",):
+                    drivers[driver].append(line)
+                continue
+            for driver, points in award.shares or ((f"#{r.number}", line.points),):
                 if points is not line.points:  # a driver's share of the car's points (crew-mates share it)
                     line = line._replace(points=points)
                 drivers[driver].append(line)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from importlib import resources
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 
 from chequered import rulebooks
 from chequered.core.events import LapCompleted, StatusChanged, TimePenalty
@@ -142,8 +145,31 @@ def test_migrations_are_applied_once_and_reopening_keeps_data(database_url: str,
     again = Store.open(database_url, clock, rulebooks.load)
     assert [s.id for s in again.seasons()] == ["gt4-test-2023"]
     with again.database.read() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
     again.close()
+
+
+def test_a_database_of_the_first_schema_is_upgraded_and_keeps_its_entries(
+    database_url: str, clock: FixedClock
+) -> None:
+    """A store written before entries could be marked non-scoring: opening it adds the column, and
+    every entry already there scores."""
+    database = open_database(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("chequered.store") / "migrations"))
+    with database.write() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+        conn.execute(
+            sa.text("INSERT INTO season (id, series_id, series_name, year) VALUES ('s', 'x', 'X', 2023)")
+        )
+        conn.execute(sa.text("INSERT INTO entry (season_id, car, number) VALUES ('s', '7', '7')"))
+    database.engine.dispose()
+    store = Store.open(database_url, clock, rulebooks.load)
+    with store.database.read() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(sa.select(schema.entry.c.car, schema.entry.c.scores)).all() == [("7", True)]
+    store.close()
 
 
 def test_bad_urls_are_refused_with_a_message() -> None:

@@ -54,7 +54,7 @@ def seed_packaged(store: Store, name: str) -> bool:
     from chequered.seasons import load_season
 
     data = load_season(name)
-    return store.seed_season(data.season, data.entries, data.rulebook)
+    return store.seed_season(data.season, data.entries, data.rulebook, data.non_scoring)
 
 
 @app.command("serve")

@@ -7,7 +7,7 @@ A penalty or status change added to a session's log moves that session's head, s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from chequered.core.classification import Classification
 from chequered.core.model import Event, SessionKind, Status
@@ -24,13 +24,25 @@ def session_label(event: Event, session_id: str) -> str:
 
 
 def session_results(
-    event: Event, session_id: str, kind: SessionKind, c: Classification
+    event: Event,
+    session_id: str,
+    kind: SessionKind,
+    c: Classification,
+    rulebook: Rulebook,
+    non_scoring: Collection[str] = (),
 ) -> list[SessionResult]:
-    """One scoring session's classification as points-rule input; practice sessions score nothing."""
+    """One scoring session's classification as points-rule input; practice sessions score nothing.
+
+    The fastest lap is the class's or the race's, as the rulebook scores points (by class or overall);
+    the ``non_scoring`` cars race without scoring (their places pass down or are withheld, as the
+    rulebook says)."""
     session_type = _TYPES.get(kind)
     if session_type is None:
         return []
-    fastest = {lap.car for lap in c.class_fastest.values()}
+    if rulebook.points.scope == "class":
+        fastest = {lap.car for lap in c.class_fastest.values()}
+    else:
+        fastest = {c.fastest_lap.car} if c.fastest_lap else set()
     rows = []
     for r in c.results:
         entry = r.entry
@@ -49,6 +61,7 @@ def session_results(
                 status=r.status,
                 laps=r.laps,
                 fastest_lap=r.car in fastest,
+                scores=r.car not in non_scoring,
             )
         )
     return rows

@@ -76,6 +76,8 @@ entry = sa.Table(
     sa.Column("car_model", sa.String(200), nullable=False, server_default=""),
     sa.Column("grp", sa.String(64), nullable=False, server_default=""),
     sa.Column("manufacturer", sa.String(100), nullable=False, server_default=""),
+    # False: the car races on the grid without scoring (an invited car of a partner series)
+    sa.Column("scores", sa.Boolean(), nullable=False, server_default=sa.true()),
 )
 
 crew = sa.Table(

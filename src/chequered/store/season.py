@@ -6,7 +6,7 @@ that belong to no round (a file imported for analysis) can be added on their own
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,8 +57,15 @@ class SessionInfo:
     rulebook: str | None
 
 
-def seed_season(database: Database, season: Season, entries: Sequence[Entry], rulebook: str | None) -> bool:
-    """Store ``season`` with its rounds, circuits, sessions and entries; False when it is already there."""
+def seed_season(
+    database: Database,
+    season: Season,
+    entries: Sequence[Entry],
+    rulebook: str | None,
+    non_scoring: Collection[str] = (),
+) -> bool:
+    """Store ``season`` with its rounds, circuits, sessions and entries (``non_scoring`` names the cars
+    that race without scoring); False when it is already there."""
     sid = season_id(season)
     with database.write() as conn:
         if conn.execute(sa.select(schema.season.c.id).where(schema.season.c.id == sid)).first():
@@ -90,7 +97,7 @@ def seed_season(database: Database, season: Season, entries: Sequence[Entry], ru
             for ordinal, session in enumerate(event.sessions):
                 _insert_session(conn, database, stored_session_id(event, session), session, event.id, ordinal)
         for entry in entries:
-            _insert_entry(conn, sid, entry)
+            _insert_entry(conn, sid, entry, entry.car not in non_scoring)
     return True
 
 
@@ -132,7 +139,7 @@ def _insert_session(
     )
 
 
-def _insert_entry(conn: Connection, sid: str, entry: Entry) -> None:
+def _insert_entry(conn: Connection, sid: str, entry: Entry, scores: bool) -> None:
     conn.execute(
         schema.entry.insert(),
         {
@@ -144,6 +151,7 @@ def _insert_entry(conn: Connection, sid: str, entry: Entry) -> None:
             "car_model": entry.car_model,
             "grp": entry.group,
             "manufacturer": entry.manufacturer,
+            "scores": scores,
         },
     )
     for slot, driver in enumerate(entry.drivers, start=1):
@@ -285,6 +293,13 @@ def season_entries(conn: Connection, sid: str) -> list[Entry]:
         for row in rows
     ]
     return sorted(entries, key=lambda e: (len(e.number), e.number, e.car))
+
+
+def non_scoring_cars(conn: Connection, sid: str) -> frozenset[str]:
+    """The cars of a season that race without scoring."""
+    entry = schema.entry
+    rows = conn.execute(sa.select(entry.c.car).where(entry.c.season_id == sid, entry.c.scores.is_(False)))
+    return frozenset(row.car for row in rows)
 
 
 def session_start(conn: Connection, session_id: str) -> datetime | None:

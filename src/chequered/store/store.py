@@ -3,7 +3,7 @@ read-model cache. Nothing in it is global; two stores on two databases live side
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from datetime import datetime
 from typing import cast
 
@@ -55,8 +55,10 @@ class Store:
         head = self.head(session_id)
         return self.append(session_id, [ResultsPublished(status, head)], actor)
 
-    def seed_season(self, data: Season, entries: Sequence[Entry], rulebook: str | None) -> bool:
-        return season.seed_season(self.database, data, entries, rulebook)
+    def seed_season(
+        self, data: Season, entries: Sequence[Entry], rulebook: str | None, non_scoring: Collection[str] = ()
+    ) -> bool:
+        return season.seed_season(self.database, data, entries, rulebook, non_scoring)
 
     def create_session(self, data: Session, round_id: str | None = None) -> None:
         season.create_session(self.database, data, round_id)
@@ -155,17 +157,24 @@ class Store:
         """The season's scoring sessions as points input, and the key they were folded at (every
         session's head): what standings are computed from and cached under."""
         info = self.season(season_id)
+        rulebook = self._rulebook(info.rulebook)
         rounds = self.rounds(season_id)
         ids = [s.id for event in rounds for s in event.sessions]
         heads = self.heads(ids)
+        with self.database.read() as conn:
+            non_scoring = season.non_scoring_cars(conn, season_id)
         results: list[SessionResult] = []
         for event in rounds:
             for session in event.sessions:
                 seq = heads.get(session.id, 0)
                 if seq:
                     classification = self.state(session.id, seq).classification
-                    results.extend(session_results(event, session.id, session.kind, classification))
-        return self._rulebook(info.rulebook), results, tuple(heads.get(i, 0) for i in ids)
+                    results.extend(
+                        session_results(
+                            event, session.id, session.kind, classification, rulebook, non_scoring
+                        )
+                    )
+        return rulebook, results, tuple(heads.get(i, 0) for i in ids)
 
     def state(self, session_id: str, seq: int) -> SessionState:
         """The session folded at log position ``seq`` (from ``position``), cached."""

@@ -154,7 +154,6 @@ class _Scoring:
 
     __slots__ = (
         "by_class",
-        "factors",
         "fastest_lap",
         "fastest_lap_within",
         "min_drive_ms",
@@ -181,20 +180,12 @@ class _Scoring:
         self.split = rulebook.scoring.crew_share == "split"
         # every driver of a crew scores the car's points, whatever their driving time
         self.plain = not self.split and self.min_drive_ms is None
-        # multipliers by (round, session, distance fraction), worked out once for each
-        self.factors: dict[tuple[int, str, Fraction | None], Points] = {}
 
     def factor(self, result: SessionResult) -> Points:
         """The multiplier of a race result: the round's and session's, and a shortened race's."""
-        key = (result.round, result.session, result.distance_fraction)
-        factor = self.factors.get(key)
-        if factor is None:
-            rules = self.rules
-            factor = rules.factor(result.round, result.session) * rules.distance_factor(
-                result.distance_fraction
-            )
-            factor = self.factors[key] = exact(factor)
-        return factor
+        rules = self.rules
+        factor = rules.factor(result.round, result.session) * rules.distance_factor(result.distance_fraction)
+        return exact(factor)
 
 
 def award_session(results: Sequence[SessionResult], rulebook: Rulebook) -> list[Award]:

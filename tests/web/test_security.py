@@ -108,6 +108,13 @@ def test_oversized_and_malformed_input(client: TestClient, store: Store, tokens:
     huge = {"car": "7", "kind": "time", "ms": 1, "reason": "x" * 20_000}  # over the 16 KiB JSON limit
     response = client.post(f"/api/sessions/{RACE}/penalties", json=huge, headers=steward)
     assert response.status_code == 413 and "16,384 bytes" in response.json()["detail"]
+    chunked = (part for part in [b'{"car": "7", "kind": "time", "ms": 1, "reason": "', b"x" * 20_000, b'"}'])
+    response = client.post(
+        f"/api/sessions/{RACE}/penalties",
+        content=chunked,  # no Content-Length: the size is only known as it streams
+        headers={**steward, "content-type": "application/json"},
+    )
+    assert response.status_code == 413 and "16,384 bytes" in response.json()["detail"]
     upload = b"x" * (8 * 1024 * 1024 + 1)
     response = client.post(f"/api/sessions/{RACE}/timing/alkamel", content=upload, headers=timekeeper)
     assert response.status_code == 413 and "timing file" in response.json()["detail"]
@@ -133,6 +140,19 @@ def test_oversized_and_malformed_input(client: TestClient, store: Store, tokens:
     assert client.get(f"/api/sessions/{RACE}/classification", params={"as_of": "-1"}).status_code == 422
     assert client.get(f"/api/sessions/{RACE}/classification", params={"at": "yesterday"}).status_code == 422
     assert _snapshot(store) == before
+
+
+def test_a_small_body_sent_in_chunks_is_read_whole(
+    client: TestClient, store: Store, tokens: dict[str, str]
+) -> None:
+    chunks = (part for part in [b'{"car": "7", "kind": "time",', b' "ms": 1000, "reason": "chunked"}'])
+    response = client.post(
+        f"/api/sessions/{RACE}/penalties",
+        content=chunks,
+        headers={**auth(tokens["steward"]), "content-type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    assert client.get(f"/api/sessions/{RACE}/audit").json()["events"][-1]["payload"]["reason"] == "chunked"
 
 
 @pytest.fixture

@@ -34,8 +34,9 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_upload if scope["path"].endswith(UPLOAD_SUFFIX) else self.max_json
-        what = "a timing file" if limit == self.max_upload else "a request body"
+        upload = scope["path"].endswith(UPLOAD_SUFFIX)
+        limit = self.max_upload if upload else self.max_json
+        what = "a timing file" if upload else "a request body"
         detail = f"{what} may be at most {limit:,} bytes"
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
@@ -46,6 +47,15 @@ class BodyLimit:
                 if declared < 0 or declared > limit:
                     await problem_response(413 if declared > limit else 400, detail)(scope, receive, send)
                     return
+        if not upload and not any(name == b"content-length" for name, _ in scope.get("headers", ())):
+            # a small body sent in chunks: read it whole first, so the route never sees a cut-off body
+            # (a JSON route would answer a failed read with 400)
+            messages = await _buffered(receive, limit)
+            if messages is None:
+                await problem_response(413, detail)(scope, receive, send)
+                return
+            await self.app(scope, _replay(messages, receive), send)
+            return
         received = 0
         started = False
 
@@ -69,3 +79,30 @@ class BodyLimit:
         except _TooLarge:
             if not started:
                 await problem_response(413, detail)(scope, receive, send)
+
+
+async def _buffered(receive: Receive, limit: int) -> list[Message] | None:
+    """The request's body messages, or None as soon as they pass ``limit`` bytes."""
+    messages: list[Message] = []
+    received = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            return messages  # (the client went away: the app sees it as it would have)
+        received += len(message.get("body", b""))
+        if received > limit:
+            return None
+        if not message.get("more_body", False):
+            return messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A ``receive`` giving the buffered messages, then whatever comes next (a disconnect)."""
+    pending = iter(messages)
+
+    async def replayed() -> Message:
+        message = next(pending, None)
+        return message if message is not None else await receive()
+
+    return replayed

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chequered.core.errors import ParseError
+from chequered.core.timefmt import format_duration, parse_duration
 from chequered.importers import alkamel
-from chequered.importers.columns import Table
+from chequered.importers.columns import Table, whole_number
 from chequered.importers.text import decode, table_rows
 from tests.conftest import GRCUP, IMSA, WEC, real_file
 
@@ -32,11 +36,15 @@ def test_one_sweep_reads_a_real_file_as_row_by_row_does(path: Path) -> None:
     assert swept.header == rows.header
     assert swept.count == rows.count
     assert list(swept.lines) == list(rows.lines)
-    assert {name: list(column) for name, column in swept.columns.items()} == {
-        name: list(column) for name, column in rows.columns.items()
-    }
+    assert _columns(swept) == _columns(rows)
     for name in ("LAP_TIME", "ELAPSED", "S1", "S2", "S3", "PIT_TIME"):
         assert swept.durations(name) == rows.convert(name, alkamel.parse_duration, "a time")
+    for name in ("LAP_NUMBER", "DRIVER_NUMBER"):
+        assert swept.whole_numbers(name, "n") == rows.convert(name, whole_number, "n")
+
+
+def _columns(table: Table) -> dict[str, list[str]]:
+    return {name: list(table.column(name) or ()) for name in table.header}
 
 
 @pytest.mark.parametrize(
@@ -49,7 +57,7 @@ def test_one_sweep_reads_a_real_file_as_row_by_row_does(path: Path) -> None:
 )
 def test_files_the_sweep_cannot_take_are_read_row_by_row(text: str) -> None:
     swept, rows = Table.read("x", text), _row_by_row(text)
-    assert swept.columns == rows.columns
+    assert _columns(swept) == _columns(rows)
     assert list(swept.lines) == list(rows.lines)
 
 
@@ -71,3 +79,83 @@ def test_the_garbage_collector_is_left_as_it_was(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["1", "2", "10"], [1, 2, 10]),
+        (["01", "2"], [1, 2]),  # a leading zero: read one at a time
+        (["1", "", "3"], [1, None, 3]),  # a blank
+        ([" 1", "2 "], [1, 2]),  # padded
+        (["0", "7"], [0, 7]),
+    ],
+)
+def test_whole_numbers_read_as_one_at_a_time(values: list[str], expected: list[int | None]) -> None:
+    text = "NUMBER;N\n" + "".join(f"{i};{value}\n" for i, value in enumerate(values))
+    assert Table.read("x", text).whole_numbers("N", "a number") == expected
+
+
+@pytest.mark.parametrize("value", ["1.5", "-1", "1e3", "\u0662", "x"])
+def test_a_whole_number_column_refuses_what_is_not_one_by_line(value: str) -> None:
+    text = f"NUMBER;N\n1;4\n2;{value}\n"
+    with pytest.raises(ParseError, match=r"line 3.*N.*is not a number"):
+        Table.read("x", text).whole_numbers("N", "a number")
+
+
+def test_a_required_whole_number_column_with_a_blank_names_its_line() -> None:
+    with pytest.raises(ParseError, match=r"line 3.*N.*missing"):
+        Table.read("x", "NUMBER;N\n1;4\n2;\n").whole_numbers("N", "a number", required=True)
+
+
+def test_a_required_time_column_with_a_blank_names_its_line() -> None:
+    with pytest.raises(ParseError, match=r"line 3.*T.*missing"):
+        Table.read("x", "NUMBER;T\n1;1:50.000\n2;\n").durations("T", required=True)
+
+
+def test_padded_times_are_read_stripped() -> None:
+    table = Table.read("x", "NUMBER;T\n1; 1:50.000\n2;0:01:04.318 \n3;\n")
+    assert table.durations("T") == [110_000, 64_318, None]
+
+
+def _value_at_a_time(
+    table: Table, name: str, parse: Callable[[str], int], what: str
+) -> list[int | None] | str:
+    """What reading a column one stripped value at a time gives: the numbers, or the error."""
+    return _swept(lambda: table.convert(name, parse, what))
+
+
+def _swept(read: Callable[[], list[int | None]]) -> list[int | None] | str:
+    try:
+        return read()
+    except ParseError as error:
+        return str(error)
+
+
+_TIMES = st.integers(min_value=0, max_value=30 * 3_600_000).map(format_duration)
+_ODD = st.sampled_from(
+    ["", " ", "0:01:04.318", " 1:50.000", "01:50.000", "1:5.1", "1:60.000", "x", "1.000.0"]
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_TIMES | _ODD, min_size=1, max_size=30))
+def test_a_time_column_read_in_one_sweep_is_read_as_value_at_a_time(values: list[str]) -> None:
+    table = Table.read("x", "NUMBER;T\n" + "".join(f"{i};{value}\n" for i, value in enumerate(values)))
+    assert _swept(lambda: table.durations("T")) == _value_at_a_time(table, "T", parse_duration, "a time")
+
+
+_WHOLE = st.integers(min_value=0, max_value=10**12).map(str)
+_ODD_WHOLE = st.sampled_from(["", " 7", "007", "0", "1.5", "-1", "1e3", "\u0662", "x"])
+
+
+@settings(max_examples=300)
+@given(st.lists(_WHOLE | _ODD_WHOLE, min_size=1, max_size=30), st.booleans())
+def test_a_whole_number_column_read_in_one_sweep_is_read_as_value_at_a_time(
+    values: list[str], required: bool
+) -> None:
+    table = Table.read("x", "NUMBER;N\n" + "".join(f"{i};{value}\n" for i, value in enumerate(values)))
+    expected = _value_at_a_time(table, "N", whole_number, "a value")
+    if required and isinstance(expected, list) and None in expected:
+        expected = _swept(lambda: table.convert("N", whole_number, "a value", required=True))
+    assert _swept(lambda: table.whole_numbers("N", "a value", required=required)) == expected

@@ -11,7 +11,7 @@ from functools import partial
 
 from chequered.core.errors import ParseError
 from chequered.core.model import Driver, Entry, Lap, Timing
-from chequered.importers.columns import Table, collection_paused, whole_number
+from chequered.importers.columns import Table, collection_paused
 from chequered.importers.text import decode
 
 LAP_COLUMNS = ("NUMBER", "LAP_NUMBER", "LAP_TIME", "ELAPSED")
@@ -35,11 +35,11 @@ def _parse_laps(data: bytes, source: str) -> Timing:
     if table.count == 0:
         raise ParseError(source, 2, None, "no lap rows after the header (truncated file?)")
     numbers = table.required_text("NUMBER", "car number")
-    lap_numbers = table.convert("LAP_NUMBER", whole_number, "a lap number", required=True)
+    lap_numbers = table.whole_numbers("LAP_NUMBER", "a lap number", required=True)
     # Elapsed first: a row cut short by a truncated file is missing its last required field.
     elapsed = table.durations("ELAPSED", required=True)
     keys, notes = _car_keys(numbers, lap_numbers, table)
-    drivers = [d or 1 for d in table.convert("DRIVER_NUMBER", whole_number, "a driver number")]
+    drivers = [d or 1 for d in table.whole_numbers("DRIVER_NUMBER", "a driver number")]
     names = table.text("DRIVER_NAME")
     sectors = list(zip(*(table.durations(s) for s in SECTORS if table.has(s)), strict=True))
     laps = list(

@@ -44,7 +44,15 @@ def test_one_sweep_reads_a_real_file_as_row_by_row_does(path: Path) -> None:
 
 
 def _columns(table: Table) -> dict[str, list[str]]:
-    return {name: list(table.column(name) or ()) for name in table.header}
+    return {name: list(table.columns.get(name, ())) for name in table.header}
+
+
+def test_only_the_wanted_columns_are_kept() -> None:
+    text = "NUMBER;LAP_TIME;TOP_SPEED\n" + "".join(f"{i};1:50.{i % 1000:03d};250.1\n" for i in range(2_500))
+    table = Table.read("x", text, wanted=("NUMBER", "LAP_TIME"))
+    assert not table.has("TOP_SPEED")
+    assert table.text("NUMBER") == [str(i) for i in range(2_500)]
+    assert table.durations("LAP_TIME") == [110_000 + i % 1000 for i in range(2_500)]
 
 
 @pytest.mark.parametrize(

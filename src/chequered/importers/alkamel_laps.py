@@ -15,7 +15,19 @@ from chequered.importers.columns import Table, collection_paused
 from chequered.importers.text import decode
 
 LAP_COLUMNS = ("NUMBER", "LAP_NUMBER", "LAP_TIME", "ELAPSED")
+ENTRY_COLUMNS = ("CLASS", "TEAM", "GROUP", "MANUFACTURER")
 SECTORS = ("S1", "S2", "S3")
+READ = (
+    *LAP_COLUMNS,
+    *SECTORS,
+    "DRIVER_NUMBER",
+    "DRIVER_NAME",
+    "CROSSING_FINISH_LINE_IN_PIT",
+    "PIT_TIME",
+    "FLAG_AT_FL",
+    "KPH",
+    *ENTRY_COLUMNS,
+)
 _new_lap = partial(tuple.__new__, Lap)
 
 
@@ -26,7 +38,7 @@ def parse_laps(data: bytes, source: str) -> Timing:
 
 
 def _parse_laps(data: bytes, source: str) -> Timing:
-    table = Table.read(source, decode(data, source))
+    table = Table.read(source, decode(data, source), wanted=READ)
     missing = [name for name in LAP_COLUMNS if name not in table.header]
     if missing:
         raise ParseError(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -21,6 +21,10 @@ from chequered.core.timefmt import integer_lines, parse_duration, parse_duration
 from chequered.importers.text import header_of, sniff_separator, table_rows
 
 T = TypeVar("T")
+# Lines split at once. Split whole, a 12 h race is some 450,000 strings alive together, most of them in
+# columns nobody reads: twice the page faults of splitting a thousand lines at a time, each chunk's
+# unread fields freed and their memory reused by the next.
+_LINES_AT_A_TIME = 1_000
 
 
 @contextmanager
@@ -44,12 +48,14 @@ class Table:
     """The data rows of one CSV file, transposed into columns addressed by header name."""
 
     @classmethod
-    def read(cls, source: str, text: str) -> Table:
-        """The table of a decoded CSV text (header on the first line).
+    def read(cls, source: str, text: str, wanted: Collection[str] | None = None) -> Table:
+        """The table of a decoded CSV text (header on the first line); ``wanted`` names the columns kept
+        (all when None: the others read as missing).
 
         Timing exports quote nothing and give every row the same number of fields: such a file is
-        split in one sweep into a flat list of fields and its columns sliced out of it, with no list per
-        row. Anything else (quotes, ragged or blank rows) is read row by row.
+        split a thousand lines at a time into a flat list of fields, the wanted columns sliced out
+        of it, with no list per row and the rest freed as it goes. Anything else (quotes, ragged or
+        blank rows) is read row by row.
         """
         lines = text.splitlines()
         separator = sniff_separator(lines[0]) if lines else ";"
@@ -65,9 +71,13 @@ class Table:
         table = cls(source, header, [], first_line=2)
         table.count = len(lines) - 1
         table.lines = range(2, 2 + table.count)
-        table._fields = separator.join(lines[1:]).split(separator)
-        table._width = width
-        table._positions = {name: i for i, name in enumerate(header)}
+        kept = [(name, i) for i, name in enumerate(header) if wanted is None or name in wanted]
+        columns: dict[str, list[str]] = {name: [] for name, _ in kept}
+        for start in range(1, len(lines), _LINES_AT_A_TIME):
+            fields = separator.join(lines[start : start + _LINES_AT_A_TIME]).split(separator)
+            for name, i in kept:
+                columns[name] += fields[i::width]
+        table.columns = dict(columns)  # (typed as read-only columns)
         return table
 
     def __init__(self, source: str, header: Sequence[str], rows: list[list[str]], first_line: int) -> None:
@@ -82,38 +92,27 @@ class Table:
         if rows and min(map(len, rows)) < width:
             rows = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in rows]
         self.count = len(rows)
-        self._columns: dict[str, Sequence[str]] = {}
+        self.columns: dict[str, Sequence[str]] = {}
         if rows:
             transposed = list(zip(*rows, strict=False))
-            self._columns = {name: transposed[i] for i, name in enumerate(self.header)}
-        # a uniform file's fields, one flat list: a column is sliced out of it when first asked for
-        self._fields: list[str] = []
-        self._width = 0
-        self._positions: dict[str, int] = {}
+            self.columns = {name: transposed[i] for i, name in enumerate(self.header)}
 
     def has(self, name: str) -> bool:
-        return name in self._columns or name in self._positions
-
-    def column(self, name: str) -> Sequence[str] | None:
-        """A column's values as the file holds them (unstripped); None when the file lacks it."""
-        values = self._columns.get(name)
-        if values is None and name in self._positions:
-            values = self._columns[name] = self._fields[self._positions[name] :: self._width]
-        return values
+        return name in self.columns
 
     def error(self, name: str, index: int, message: str) -> ParseError:
         return ParseError(self.source, self.lines[index], name, message)
 
     def text(self, name: str) -> list[str]:
         """The stripped values of a column; a column the file lacks reads as empty strings."""
-        column = self.column(name)
+        column = self.columns.get(name)
         if column is None:
             return [""] * self.count
         return list(map(str.strip, column))
 
     def value(self, name: str, index: int) -> str:
         """One stripped value; empty when the file lacks the column."""
-        column = self.column(name)
+        column = self.columns.get(name)
         return column[index].strip() if column is not None else ""
 
     def required_text(self, name: str, what: str) -> list[str]:
@@ -140,7 +139,7 @@ class Table:
 
     def whole_numbers(self, name: str, what: str, *, required: bool = False) -> list[int | None]:
         """A column of whole numbers (blank = None, unless required)."""
-        raw = self.column(name)
+        raw = self.columns.get(name)
         if raw is not None and raw:
             joined = "\n".join(raw)
             if joined.replace("\n", "").isdigit() and joined.isascii():
@@ -151,7 +150,7 @@ class Table:
 
     def durations(self, name: str, *, required: bool = False) -> list[int | None]:
         """A column of times (``M:SS.mmm``, ``H:MM:SS.mmm``...) in milliseconds; blank = None."""
-        raw = self.column(name)
+        raw = self.columns.get(name)
         if raw is None:
             return [None] * self.count
         # As the file holds it first: a padded or blank value fails the sweep, and is stripped below.

@@ -7,15 +7,11 @@ command on Sebring faster than ``pandas.read_csv`` alone on the same file.
 from __future__ import annotations
 
 import csv
-import os
-import re
-import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from benchmarks.common import ALKAMEL, best_of, figure, needs
+from benchmarks.common import ALKAMEL, best_of, figure, instructions, needs
 from chequered.core.classification import classify
 from chequered.core.model import Session, SessionKind
 from chequered.core.rulebook import DEFAULT_RULEBOOK
@@ -40,47 +36,26 @@ def _import_and_classify(path: object) -> None:
     classify(RACE, timing.entries, timing.laps, [], DEFAULT_RULEBOOK)
 
 
-# One run of the floor or of import + classify after a first run of each (so imports and warm-up
-# cancel out against the "none" run); callgrind counts what it executes.
+# The floor and import + classify, each run once before the counted run (imports, warm-up).
 _COUNTED = """
 import sys
 from pathlib import Path
 from benchmarks.bench_classify import _csv_pass, _import_and_classify
-path, what = Path(sys.argv[1]), sys.argv[2]
+action, path = sys.argv[1], Path(sys.argv[2])
 _csv_pass(path); _import_and_classify(path)
-if what == "floor": _csv_pass(path)
-if what == "ours": _import_and_classify(path)
+if action == "floor": _csv_pass(path)
+if action == "ours": _import_and_classify(path)
 """
-
-
-def _instructions(path: Path, what: str) -> int:
-    """Instructions executed by one process running ``_COUNTED`` (callgrind; a fixed hash seed)."""
-    root = Path(__file__).resolve().parents[1]
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": f"{root}{os.pathsep}{root / 'src'}"}
-    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
-    done = subprocess.run(
-        [*command, sys.executable, "-c", _COUNTED, str(path), what],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    found = re.search(r"Collected : (\d+)", done.stderr)
-    if found is None:
-        raise RuntimeError(f"callgrind printed no count: {done.stderr[-300:]}")
-    return int(found.group(1))
 
 
 def instruction_ratio(path: Path) -> None:
     """Instructions, not wall time: the same on a quiet and on a busy machine."""
-    if shutil.which("valgrind") is None:
-        print("  skipped: instruction counts need valgrind")
+    counts = instructions(_COUNTED, ("floor", "ours"), str(path))
+    if counts is None:
         return
-    with ThreadPoolExecutor(2) as pool:
-        none, floor, ours = pool.map(lambda what: _instructions(path, what), ("none", "floor", "ours"))
-    figure("Sebring: csv.reader pass, instructions (callgrind)", (floor - none) / 1e6, "M")
-    figure("Sebring: import + classify, instructions", (ours - none) / 1e6, "M")
-    figure("Sebring: ratio of instructions to the floor's", (ours - none) / (floor - none), "x")
+    figure("Sebring: csv.reader pass, instructions (callgrind)", counts["floor"] / 1e6, "M")
+    figure("Sebring: import + classify, instructions", counts["ours"] / 1e6, "M")
+    figure("Sebring: ratio of instructions to the floor's", counts["ours"] / counts["floor"], "x")
 
 
 def _wall(command: list[str]) -> float:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -30,3 +36,31 @@ def needs(path: Path) -> bool:
         return True
     print(f"  skipped: {path} is absent (../shared/data is only in the team's checkout)")
     return False
+
+
+def instructions(script: str, actions: Sequence[str], *args: str) -> dict[str, float] | None:
+    """Instructions each action executes, counted by callgrind: the same on a quiet and on a busy day.
+
+    ``script`` runs with ``sys.argv[1]`` the action's name (or ``none``) and ``args`` after it; it is
+    to do its set-up and a first run of every action, then the named action once more. Each action's
+    count less the ``none`` run's is that one run. None when valgrind is not installed.
+    """
+    if shutil.which("valgrind") is None:
+        print("  skipped: instruction counts need valgrind")
+        return None
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": f"{root}{os.pathsep}{root / 'src'}"}
+
+    def count(action: str) -> int:
+        command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable]
+        done = subprocess.run(
+            [*command, "-c", script, action, *args], env=env, capture_output=True, text=True, check=True
+        )
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if found is None:
+            raise RuntimeError(f"callgrind printed no count: {done.stderr[-300:]}")
+        return int(found.group(1))
+
+    with ThreadPoolExecutor(2) as pool:
+        none, *counts = pool.map(count, ("none", *actions))
+    return {action: counted - none for action, counted in zip(actions, counts, strict=True)}

@@ -51,6 +51,8 @@ def test_only_the_wanted_columns_are_kept() -> None:
     text = "NUMBER;LAP_TIME;TOP_SPEED\n" + "".join(f"{i};1:50.{i % 1000:03d};250.1\n" for i in range(2_500))
     table = Table.read("x", text, wanted=("NUMBER", "LAP_TIME"))
     assert not table.has("TOP_SPEED")
+    with pytest.raises(LookupError, match="TOP_SPEED"):  # a reader asking for what it did not declare
+        table.text("TOP_SPEED")
     assert table.text("NUMBER") == [str(i) for i in range(2_500)]
     assert table.durations("LAP_TIME") == [110_000 + i % 1000 for i in range(2_500)]
 

@@ -79,17 +79,14 @@ def parse_durations(
         return None
     if ":" not in column:
         return values
-    hours = max(map(len, shapes)) > len("MM:SS.mmm")
-    if blanks and hours:
+    if blanks:
         return [
             None if v is None else v - 40_000 * (v // 100_000) - 2_400_000 * (v // 10_000_000) for v in values
         ]
-    if blanks:
-        return [None if v is None else v - 40_000 * (v // 100_000) for v in values]
     times = cast("list[int]", values)  # no blank: every value is a number
-    if hours:
-        return [v - 40_000 * (v // 100_000) - 2_400_000 * (v // 10_000_000) for v in times]
-    return [v - 40_000 * (v // 100_000) for v in times]
+    if max(map(len, shapes)) <= len("MM:SS.mmm"):  # no hours: one step less
+        return [v - 40_000 * (v // 100_000) for v in times]
+    return [v - 40_000 * (v // 100_000) - 2_400_000 * (v // 10_000_000) for v in times]
 
 
 def _slow(text: str) -> int:

@@ -78,6 +78,7 @@ class Table:
             for name, i in kept:
                 columns[name] += fields[i::width]
         table.columns = dict(columns)  # (typed as read-only columns)
+        table.unread = set(header) - columns.keys()
         return table
 
     def __init__(self, source: str, header: Sequence[str], rows: list[list[str]], first_line: int) -> None:
@@ -96,23 +97,30 @@ class Table:
         if rows:
             transposed = list(zip(*rows, strict=False))
             self.columns = {name: transposed[i] for i, name in enumerate(self.header)}
+        self.unread: set[str] = set()  # columns the file has but the reader did not ask for
 
     def has(self, name: str) -> bool:
         return name in self.columns
+
+    def column(self, name: str) -> Sequence[str] | None:
+        """A column's values as the file holds them; None when the file lacks it."""
+        if name in self.unread:
+            raise LookupError(f"column {name} is in the file but was not asked for when it was read")
+        return self.columns.get(name)
 
     def error(self, name: str, index: int, message: str) -> ParseError:
         return ParseError(self.source, self.lines[index], name, message)
 
     def text(self, name: str) -> list[str]:
         """The stripped values of a column; a column the file lacks reads as empty strings."""
-        column = self.columns.get(name)
+        column = self.column(name)
         if column is None:
             return [""] * self.count
         return list(map(str.strip, column))
 
     def value(self, name: str, index: int) -> str:
         """One stripped value; empty when the file lacks the column."""
-        column = self.columns.get(name)
+        column = self.column(name)
         return column[index].strip() if column is not None else ""
 
     def required_text(self, name: str, what: str) -> list[str]:
@@ -139,7 +147,7 @@ class Table:
 
     def whole_numbers(self, name: str, what: str, *, required: bool = False) -> list[int | None]:
         """A column of whole numbers (blank = None, unless required)."""
-        raw = self.columns.get(name)
+        raw = self.column(name)
         if raw is not None and raw:
             joined = "\n".join(raw)
             if joined.replace("\n", "").isdigit() and joined.isascii():
@@ -150,15 +158,13 @@ class Table:
 
     def durations(self, name: str, *, required: bool = False) -> list[int | None]:
         """A column of times (``M:SS.mmm``, ``H:MM:SS.mmm``...) in milliseconds; blank = None."""
-        raw = self.columns.get(name)
+        raw = self.column(name)
         if raw is None:
             return [None] * self.count
-        # As the file holds it first: a padded or blank value fails the sweep, and is stripped below.
         column = parse_durations(raw, _integers)
-        if column is None or (required and None in column):
+        if column is None:  # a padded value: stripped
             column = parse_durations(self.text(name), _integers)
-            if column is not None and not (required and None in column):
-                return column
+        if column is None or (required and None in column):  # one at a time, to say where
             return self.convert(name, parse_duration, "a time", required=required)
         return column
 

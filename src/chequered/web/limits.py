@@ -1,7 +1,8 @@
 """A request-size limit enforced before any route reads the body: 413 with a problem document.
 
-Timing-file uploads may be large (a 24 h race is tens of MB); every other body is small JSON. Bodies are
-counted as they stream, so a client lying about Content-Length is cut off too.
+Timing-file uploads may be large (a 24 h race is tens of MB) and are counted as they stream; every other
+body is small JSON, read whole (up to its limit) before the route sees it. Either way a client lying about
+Content-Length, or sending chunks without one, is stopped at the limit.
 """
 
 from __future__ import annotations
@@ -47,15 +48,16 @@ class BodyLimit:
                 if declared < 0 or declared > limit:
                     await problem_response(413 if declared > limit else 400, detail)(scope, receive, send)
                     return
-        if not upload and not any(name == b"content-length" for name, _ in scope.get("headers", ())):
-            # a small body sent in chunks: read it whole first, so the route never sees a cut-off body
-            # (a JSON route would answer a failed read with 400)
+        if not upload:
+            # A small body is read whole first, however it is sent (chunked, or longer than declared):
+            # the route never sees a cut-off body, which a JSON route would answer with 400.
             messages = await _buffered(receive, limit)
             if messages is None:
                 await problem_response(413, detail)(scope, receive, send)
                 return
             await self.app(scope, _replay(messages, receive), send)
             return
+        # A timing file is counted as it streams, and cut off once it passes the limit.
         received = 0
         started = False
 

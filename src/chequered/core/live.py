@@ -13,12 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chequered.core.classification import (
-    Classification,
-    FastestLap,
-    Result,
-    faster,
-)
+from chequered.core.classification import Classification
 from chequered.core.errors import UnknownCarError
 from chequered.core.events import LapCompleted, LapDeleted, LapPenalty, StatusChanged, TimePenalty
 from chequered.core.feed import (
@@ -35,7 +30,7 @@ from chequered.core.live_car import CarState, other_status, race_status
 from chequered.core.live_flag import FlagInstant
 from chequered.core.live_order import RunningOrder
 from chequered.core.live_sectors import SectorBests
-from chequered.core.live_view import ROW_FIELDS, as_row, plain
+from chequered.core.live_view import ROW_FIELDS, as_row, classification_of, entry_row, plain, row_values
 from chequered.core.model import Entry, FinishMode, Lap, Session, SessionKind, Status
 from chequered.core.rulebook import Rulebook
 
@@ -62,7 +57,7 @@ class LiveState:
             self._register(entry)
         self._touched.clear()
         for car, state in self._cars.items():
-            self._rows[car] = self._values(state)
+            self._rows[car] = row_values(state)
 
     def _open(self, session: Session) -> None:
         self.session = session
@@ -278,31 +273,8 @@ class LiveState:
 
     # -- output ----------------------------------------------------------------------------------
 
-    def _values(self, car: CarState) -> tuple[Any, ...]:
-        """The board row of a car as a tuple in ``ROW_FIELDS`` order (cheap to build and compare)."""
-        best = car.best
-        return (
-            car.position,
-            car.class_position,
-            car.laps,
-            car.status.value,
-            car.time_ms,
-            *car.texts,
-            car.last_lap_ms,
-            best.lap_time_ms if best else None,
-            best.lap if best else None,
-            tuple(car.sectors),
-            car.marks,
-            car.in_pit,
-            car.out_lap,
-            car.stopped,
-            car.stops,
-            car.driver,
-            car.stint_start_ms,
-        )
-
     def _row(self, car: CarState) -> Row:
-        return as_row(self._values(car))
+        return as_row(row_values(car))
 
     def _emit(self, car: CarState, full: bool = False) -> None:
         """Mark a car's row for the delta; rows are built once per event, in ``_flush``."""
@@ -313,24 +285,14 @@ class LiveState:
             car = self._cars.get(name)
             if car is None:
                 continue
-            values = self._values(car)
+            values = row_values(car)
             old = self._rows.get(name)
             if old is None or full:
-                self._changes[name] = {**as_row(values), **self._entry_row(car.entry)}
+                self._changes[name] = {**as_row(values), **entry_row(car.entry)}
             elif values != old:
                 pairs = enumerate(zip(values, old, strict=True))
                 self._changes[name] = {ROW_FIELDS[i]: plain(new) for i, (new, was) in pairs if new != was}
             self._rows[name] = values
-
-    @staticmethod
-    def _entry_row(entry: Entry) -> Row:
-        return {
-            "number": entry.number,
-            "class": entry.car_class,
-            "team": entry.team,
-            "car_model": entry.car_model,
-            "drivers": [d.name for d in entry.drivers],
-        }
 
     def _set_clock(self, name: str, value: object) -> None:
         if self._clock.get(name) != value:
@@ -358,47 +320,12 @@ class LiveState:
 
     def snapshot(self) -> Row:
         """The whole board: session fields and every car's row, in overall order."""
-        rows = [{"car": car.car, **self._entry_row(car.entry), **self._row(car)} for car in self._order]
+        rows = [{"car": car.car, **entry_row(car.entry), **self._row(car)} for car in self._order]
         return {"seq": self.seq, "session": self.session_row(), "cars": rows}
 
     def classification(self) -> Classification:
         """The live order as a ``Classification``: equal to ``classify`` on the same events."""
-        results: list[Result] = []
-        fastest: FastestLap | None = None
-        class_fastest: dict[str, FastestLap] = {}
-        for car in self._order:
-            best = car.best
-            if best is not None and best.lap_time_ms is not None and car.group < 3:
-                candidate = FastestLap(
-                    car.car,
-                    car.entry.car_class,
-                    best.lap,
-                    best.lap_time_ms,
-                    best.driver_name,
-                    best.elapsed_ms,
-                )
-                fastest = faster(fastest, candidate)
-                class_fastest[car.entry.car_class] = faster(class_fastest.get(car.entry.car_class), candidate)
-            results.append(
-                Result(
-                    position=car.position,
-                    class_position=car.class_position,
-                    entry=car.entry,
-                    status=car.status,
-                    laps=car.laps,
-                    total_time_ms=car.time_ms,
-                    best_lap_ms=best.lap_time_ms if best else None,
-                    best_lap=best.lap if best else None,
-                    gap=car.gap,
-                    interval=car.interval,
-                    class_gap=car.class_gap,
-                    class_interval=car.class_interval,
-                    penalty_ms=car.penalty_ms,
-                    took_flag=car.took_flag,
-                )
-            )
-        flag = self.flag_ms if self._flag.any_lap else None
-        return Classification(self.session, tuple(results), fastest, class_fastest, flag)
+        return classification_of(self.session, self._order, self.flag_ms if self._flag.any_lap else None)
 
     @property
     def entries(self) -> tuple[Entry, ...]:

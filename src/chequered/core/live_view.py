@@ -1,11 +1,15 @@
-"""The shape of a live board row: field names, plain values for JSON, gap texts, the faster of two laps."""
+"""What the live state shows: a car's board row (field names, plain values for JSON, gap texts) and the
+running order as a ``Classification``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from chequered.core.classification import Gap
+from chequered.core.classification import Classification, FastestLap, Gap, Result, faster
+from chequered.core.live_car import CarState
+from chequered.core.model import Entry, Session
 
 Row = dict[str, Any]
 
@@ -44,3 +48,72 @@ def as_row(values: tuple[Any, ...]) -> Row:
 @lru_cache(maxsize=65536)
 def text(gap: Gap) -> str:
     return str(gap)
+
+
+def row_values(car: CarState) -> tuple[Any, ...]:
+    """The board row of a car as a tuple in ``ROW_FIELDS`` order (cheap to build and compare)."""
+    best = car.best
+    return (
+        car.position,
+        car.class_position,
+        car.laps,
+        car.status.value,
+        car.time_ms,
+        *car.texts,
+        car.last_lap_ms,
+        best.lap_time_ms if best else None,
+        best.lap if best else None,
+        tuple(car.sectors),
+        car.marks,
+        car.in_pit,
+        car.out_lap,
+        car.stopped,
+        car.stops,
+        car.driver,
+        car.stint_start_ms,
+    )
+
+
+def entry_row(entry: Entry) -> Row:
+    """The fields of a board row that come from the entry (sent in full rows only)."""
+    return {
+        "number": entry.number,
+        "class": entry.car_class,
+        "team": entry.team,
+        "car_model": entry.car_model,
+        "drivers": [d.name for d in entry.drivers],
+    }
+
+
+def classification_of(session: Session, order: Iterable[CarState], flag_ms: int | None) -> Classification:
+    """Cars in running order as the ``Classification`` that ``classify`` gives on the same events."""
+    results: list[Result] = []
+    fastest: FastestLap | None = None
+    class_fastest: dict[str, FastestLap] = {}
+    for car in order:
+        best = car.best
+        if best is not None and best.lap_time_ms is not None and car.group < 3:
+            candidate = FastestLap(
+                car.car, car.entry.car_class, best.lap, best.lap_time_ms, best.driver_name, best.elapsed_ms
+            )
+            fastest = faster(fastest, candidate)
+            class_fastest[car.entry.car_class] = faster(class_fastest.get(car.entry.car_class), candidate)
+        results.append(
+            Result(
+                position=car.position,
+                class_position=car.class_position,
+                entry=car.entry,
+                status=car.status,
+                laps=car.laps,
+                total_time_ms=car.time_ms,
+                best_lap_ms=best.lap_time_ms if best else None,
+                best_lap=best.lap if best else None,
+                gap=car.gap,
+                interval=car.interval,
+                class_gap=car.class_gap,
+                class_interval=car.class_interval,
+                penalty_ms=car.penalty_ms,
+                took_flag=car.took_flag,
+            )
+        )
+    return Classification(session, tuple(results), fastest, class_fastest, flag_ms)

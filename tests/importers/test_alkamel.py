@@ -14,7 +14,7 @@ from chequered.core.model import Session, SessionKind, Status
 from chequered.core.rulebook import DEFAULT_RULEBOOK
 from chequered.core.stints import stints_by_car
 from chequered.core.timefmt import parse_duration
-from chequered.importers import alkamel
+from chequered.importers import alkamel, columns
 from tests.conftest import ALKAMEL, GRCUP, IMSA, WEC, WEC_2019, real_file
 
 LAP_FILES = {
@@ -136,6 +136,28 @@ def test_two_cars_under_one_number_are_kept_apart() -> None:
     threes = [e for e in timing.entries if e.number == "3"]
     assert [e.car for e in threes] == ["3", "3#2"]
     assert timing.notes
+
+
+@pytest.mark.parametrize("lines_at_a_time", [1, 2, 3, 50])
+def test_laps_read_in_blocks_of_any_size_are_the_same(
+    lines_at_a_time: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A car's rows and a number taken over by a second car, wherever a block boundary falls."""
+    whole, _ = _race("grcup-sonoma_r1")
+    monkeypatch.setattr(columns, "LINES_AT_A_TIME", lines_at_a_time)
+    blocked, _ = _race("grcup-sonoma_r1")
+    assert blocked.laps == whole.laps
+    assert blocked.entries == whole.entries
+    assert blocked.notes == whole.notes
+
+
+def test_a_repeated_lap_row_on_a_block_boundary_stays_with_its_car(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = ["7;1;1:50.000;1:50.000", "7;1;1:50.000;1:50.000", "7;2;1:51.000;3:41.000"]
+    text = "NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n" + "\n".join(rows) + "\n"
+    monkeypatch.setattr(columns, "LINES_AT_A_TIME", 1)
+    timing = alkamel.parse_laps(text.encode(), "repeated.csv")
+    assert {lap.car for lap in timing.laps} == {"7"}
+    assert not timing.notes
 
 
 def test_results_files_with_ragged_rows_and_driver_categories() -> None:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from chequered.core.errors import ParseError
 from chequered.core.timefmt import format_duration, parse_duration
 from chequered.importers import alkamel
-from chequered.importers.columns import Table, whole_number
+from chequered.importers.columns import Table, blocks, whole_number
 from chequered.importers.text import decode, table_rows
 from tests.conftest import GRCUP, IMSA, WEC, real_file
 
@@ -41,6 +41,20 @@ def test_one_sweep_reads_a_real_file_as_row_by_row_does(path: Path) -> None:
         assert swept.durations(name) == rows.convert(name, alkamel.parse_duration, "a time")
     for name in ("LAP_NUMBER", "DRIVER_NUMBER"):
         assert swept.whole_numbers(name, "n") == rows.convert(name, whole_number, "n")
+
+
+@pytest.mark.parametrize("lines_at_a_time", [1, 7, 1_000])
+def test_blocks_of_a_real_file_read_as_the_whole_table(lines_at_a_time: int) -> None:
+    path = LAP_FILES[0]
+    text = decode(real_file(path).read_bytes(), str(path))
+    whole = Table.read("x", text, wanted=("NUMBER", "LAP_TIME"))
+    header, tables = blocks("x", text, ("NUMBER", "LAP_TIME"), lines_at_a_time)
+    block_list = list(tables)
+    assert header == whole.header
+    assert {t.count for t in block_list[:-1]} == {lines_at_a_time}
+    assert [line for t in block_list for line in t.lines] == list(whole.lines)
+    assert [v for t in block_list for v in t.text("NUMBER")] == whole.text("NUMBER")
+    assert [v for t in block_list for v in t.durations("LAP_TIME")] == whole.durations("LAP_TIME")
 
 
 def _columns(table: Table) -> dict[str, list[str]]:

@@ -11,7 +11,7 @@ from functools import partial
 
 from chequered.core.errors import ParseError
 from chequered.core.model import Driver, Entry, Lap, Timing
-from chequered.importers.columns import Table, collection_paused
+from chequered.importers.columns import Table, blocks, collection_paused
 from chequered.importers.text import decode
 
 LAP_COLUMNS = ("NUMBER", "LAP_NUMBER", "LAP_TIME", "ELAPSED")
@@ -38,23 +38,32 @@ def parse_laps(data: bytes, source: str) -> Timing:
 
 
 def _parse_laps(data: bytes, source: str) -> Timing:
-    table = Table.read(source, decode(data, source), wanted=READ)
-    missing = [name for name in LAP_COLUMNS if name not in table.header]
+    header, tables = blocks(source, decode(data, source), wanted=READ)
+    missing = [name for name in LAP_COLUMNS if name not in header]
     if missing:
         raise ParseError(
             source, 1, missing[0], f"header is not an Al Kamel lap analysis header (no {missing[0]})"
         )
-    if table.count == 0:
+    cars = _Cars()
+    laps: list[Lap] = []
+    for table in tables:  # a block at a time: its strings are freed while they are still in cache
+        laps += _laps(table, cars)
+    if not laps:
         raise ParseError(source, 2, None, "no lap rows after the header (truncated file?)")
+    return Timing(entries=cars.entries(), laps=tuple(laps), source=source, notes=tuple(cars.notes))
+
+
+def _laps(table: Table, cars: _Cars) -> list[Lap]:
     numbers = table.required_text("NUMBER", "car number")
     lap_numbers = table.whole_numbers("LAP_NUMBER", "a lap number", required=True)
     # Elapsed first: a row cut short by a truncated file is missing its last required field.
     elapsed = table.durations("ELAPSED", required=True)
-    keys, notes = _car_keys(numbers, lap_numbers, table)
+    keys = cars.keys(table, numbers, lap_numbers)
     drivers = [d or 1 for d in table.whole_numbers("DRIVER_NUMBER", "a driver number")]
     names = table.text("DRIVER_NAME")
+    cars.crews(keys, drivers, names)
     sectors = list(zip(*(table.durations(s) for s in SECTORS if table.has(s)), strict=True))
-    laps = list(
+    return list(
         map(
             _new_lap,
             zip(
@@ -73,53 +82,63 @@ def _parse_laps(data: bytes, source: str) -> Timing:
             ),
         )
     )
-    return Timing(entries=_entries(table, keys, drivers, names), laps=tuple(laps), source=source, notes=notes)
 
 
-def _car_keys(
-    numbers: list[str], lap_numbers: list[int | None], table: Table
-) -> tuple[list[str], tuple[str, ...]]:
-    """The car key of each row. A number whose laps start over after another car's rows is a second car
-    under the same number (anonymised data sets have them); it is keyed ``number#2``."""
-    keys: list[str] = []
-    last_lap: dict[str, int] = {}
-    current: dict[str, str] = {}
-    notes: list[str] = []
-    start = 0
-    for number, block in itertools.groupby(numbers):
-        size = sum(1 for _ in block)
-        key = current.get(number, number)
-        first = lap_numbers[start] or 0
-        if key in last_lap and first <= last_lap[key]:
-            count = sum(1 for k in last_lap if k.split("#")[0] == number) + 1
-            key = f"{number}#{count}"
-            notes.append(
-                f"two cars carry number {number}; the one from line {table.lines[start]} is keyed {key}"
+class _Cars:
+    """The cars of a file as its blocks are read: the car key of each row, each car's entry and crew."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+        self._last_lap: dict[str, int] = {}  # by car key
+        self._current: dict[str, str] = {}  # the key a number stands for now
+        self._previous = ""  # the number of the row before this block
+        self._entries: dict[str, tuple[str, ...]] = {}  # key: number, class, team, group, manufacturer
+        self._crews: dict[str, dict[int, str]] = {}
+
+    def keys(self, table: Table, numbers: list[str], lap_numbers: list[int | None]) -> list[str]:
+        """The car key of each row. A number whose laps start over after another car's rows is a second
+        car under the same number (anonymised data sets have them); it is keyed ``number#2``."""
+        keys: list[str] = []
+        start = 0
+        for number, block in itertools.groupby(numbers):
+            size = sum(1 for _ in block)
+            key = self._current.get(number, number)
+            first = lap_numbers[start] or 0
+            continued = start == 0 and number == self._previous  # the same car across two blocks
+            if not continued and key in self._last_lap and first <= self._last_lap[key]:
+                count = sum(1 for k in self._last_lap if k.split("#")[0] == number) + 1
+                key = f"{number}#{count}"
+                self.notes.append(
+                    f"two cars carry number {number}; the one from line {table.lines[start]} is keyed {key}"
+                )
+            if key not in self._entries:
+                self._entries[key] = tuple(table.value(name, start) for name in ("NUMBER", *ENTRY_COLUMNS))
+            self._current[number] = key
+            self._last_lap[key] = lap_numbers[start + size - 1] or 0
+            keys.extend([key] * size)
+            start += size
+        self._previous = numbers[-1] if numbers else self._previous
+        return keys
+
+    def crews(self, keys: list[str], drivers: list[int], names: list[str]) -> None:
+        for key, slot, name in dict.fromkeys(zip(keys, drivers, names, strict=True)):
+            self._crews.setdefault(key, {}).setdefault(slot, name)
+
+    def entries(self) -> tuple[Entry, ...]:
+        entries = []
+        for key, crew in self._crews.items():
+            number, car_class, team, group, manufacturer = self._entries[key]
+            entries.append(
+                Entry(
+                    car=key,
+                    number=number,
+                    car_class=car_class,
+                    team=team,
+                    group=group,
+                    manufacturer=manufacturer,
+                    drivers=tuple(Driver(name=crew[slot]) for slot in sorted(crew))
+                    if any(crew.values())
+                    else (),
+                )
             )
-        current[number] = key
-        last_lap[key] = lap_numbers[start + size - 1] or 0
-        keys.extend([key] * size)
-        start += size
-    return keys, tuple(notes)
-
-
-def _entries(table: Table, keys: list[str], drivers: list[int], names: list[str]) -> tuple[Entry, ...]:
-    crews: dict[str, dict[int, str]] = {}
-    for key, slot, name in dict.fromkeys(zip(keys, drivers, names, strict=True)):
-        crews.setdefault(key, {}).setdefault(slot, name)
-    first_row = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
-    entries = []
-    for key, crew in crews.items():
-        i = first_row[key]
-        entries.append(
-            Entry(
-                car=key,
-                number=table.value("NUMBER", i),
-                car_class=table.value("CLASS", i),
-                team=table.value("TEAM", i),
-                group=table.value("GROUP", i),
-                manufacturer=table.value("MANUFACTURER", i),
-                drivers=tuple(Driver(name=crew[slot]) for slot in sorted(crew)) if any(crew.values()) else (),
-            )
-        )
-    return tuple(entries)
+        return tuple(entries)

@@ -21,10 +21,10 @@ from chequered.core.timefmt import integer_lines, parse_duration, parse_duration
 from chequered.importers.text import header_of, sniff_separator, table_rows
 
 T = TypeVar("T")
-# Lines split at once. Split whole, a 12 h race is some 450,000 strings alive together, most of them in
-# columns nobody reads: twice the page faults of splitting a thousand lines at a time, each chunk's
-# unread fields freed and their memory reused by the next.
-_LINES_AT_A_TIME = 1_000
+# Lines read as one block. Read whole, a 12 h race is some 450,000 strings and its columns of numbers
+# alive together; a thousand lines at a time, each block is converted and freed while it is still in
+# the processor's cache, and the next reuses its memory.
+LINES_AT_A_TIME = 1_000
 
 
 @contextmanager
@@ -49,37 +49,10 @@ class Table:
 
     @classmethod
     def read(cls, source: str, text: str, wanted: Collection[str] | None = None) -> Table:
-        """The table of a decoded CSV text (header on the first line); ``wanted`` names the columns kept
-        (all when None: the others read as missing).
-
-        Timing exports quote nothing and give every row the same number of fields: such a file is
-        split a thousand lines at a time into a flat list of fields, the wanted columns sliced out
-        of it, with no list per row and the rest freed as it goes. Anything else (quotes, ragged or
-        blank rows) is read row by row.
-        """
-        lines = text.splitlines()
-        separator = sniff_separator(lines[0]) if lines else ";"
-        widths = set(map(str.count, lines[1:], itertools.repeat(separator)))
-        if '"' in text or len(widths) != 1:
-            header, rows = table_rows(text)
-            return cls(source, header, rows, first_line=2)
-        width = widths.pop() + 1
-        header = header_of(lines[0], separator)
-        if width < len(header):
-            header, rows = table_rows(text)
-            return cls(source, header, rows, first_line=2)
-        table = cls(source, header, [], first_line=2)
-        table.count = len(lines) - 1
-        table.lines = range(2, 2 + table.count)
-        kept = [(name, i) for i, name in enumerate(header) if wanted is None or name in wanted]
-        columns: dict[str, list[str]] = {name: [] for name, _ in kept}
-        for start in range(1, len(lines), _LINES_AT_A_TIME):
-            fields = separator.join(lines[start : start + _LINES_AT_A_TIME]).split(separator)
-            for name, i in kept:
-                columns[name] += fields[i::width]
-        table.columns = dict(columns)  # (typed as read-only columns)
-        table.unread = set(header) - columns.keys()
-        return table
+        """The whole table of a decoded CSV text (header on the first line) as one block; ``wanted``
+        names the columns kept (all when None)."""
+        header, tables = blocks(source, text, wanted, lines_at_a_time=len(text) + 1)
+        return next(tables, None) or cls(source, header, [], first_line=2)
 
     def __init__(self, source: str, header: Sequence[str], rows: list[list[str]], first_line: int) -> None:
         self.source = source
@@ -167,6 +140,48 @@ class Table:
         if column is None or (required and None in column):  # one at a time, to say where
             return self.convert(name, parse_duration, "a time", required=required)
         return column
+
+
+def blocks(
+    source: str, text: str, wanted: Collection[str] | None = None, lines_at_a_time: int | None = None
+) -> tuple[list[str], Iterator[Table]]:
+    """The header of a decoded CSV text (header on the first line) and its data rows as tables of at
+    most ``lines_at_a_time`` lines each; ``wanted`` names the columns kept (all when None: the others
+    are refused when asked for).
+
+    Timing exports quote nothing and give every row the same number of fields: such a file is split
+    block by block into a flat list of fields, the wanted columns sliced out of it, with no list per
+    row. Anything else (quotes, ragged or blank rows) is read row by row, as one table.
+    """
+    lines = text.splitlines()
+    separator = sniff_separator(lines[0]) if lines else ";"
+    widths = set(map(str.count, lines[1:], itertools.repeat(separator)))
+    header = header_of(lines[0], separator) if lines else []
+    if '"' in text or len(widths) != 1 or widths.pop() + 1 < len(header):
+        header, rows = table_rows(text)
+        return header, iter([Table(source, header, rows, first_line=2)] if rows else [])
+    return header, _swept(source, header, lines, separator, wanted, lines_at_a_time or LINES_AT_A_TIME)
+
+
+def _swept(
+    source: str,
+    header: list[str],
+    lines: list[str],
+    separator: str,
+    wanted: Collection[str] | None,
+    lines_at_a_time: int,
+) -> Iterator[Table]:
+    width = lines[1].count(separator) + 1
+    kept = [(name, i) for i, name in enumerate(header) if wanted is None or name in wanted]
+    unread = {name for name in header if wanted is not None and name not in wanted}
+    for start in range(1, len(lines), lines_at_a_time):
+        fields = separator.join(lines[start : start + lines_at_a_time]).split(separator)
+        table = Table(source, header, [], first_line=start + 1)
+        table.count = len(fields) // width
+        table.lines = range(start + 1, start + 1 + table.count)
+        table.columns = {name: fields[i::width] for name, i in kept}
+        table.unread = unread
+        yield table
 
 
 def whole_number(text: str) -> int:

@@ -10,6 +10,7 @@ Both are given overall and per class, with gap to the leader and interval to the
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -21,6 +22,7 @@ from chequered.core.rulebook import ClassificationRules, Rulebook
 from chequered.core.stints import laps_by_car
 from chequered.core.timefmt import format_gap
 
+_ELAPSED = attrgetter("elapsed_ms")
 # Rank groups: classified, then the rest that ran (not classified, retired), then no start, then out.
 _GROUP = {
     Status.CLASSIFIED: 0,
@@ -164,9 +166,9 @@ def _until_flag(laps: Sequence[Lap], flag_ms: int | None) -> tuple[Sequence[Lap]
     """The laps that count (up to the car's first crossing at or after the flag) and whether it took it."""
     if flag_ms is None:
         return laps, False
-    for index, lap in enumerate(laps):
-        if lap.elapsed_ms >= flag_ms:
-            return laps[: index + 1], True
+    index = bisect_left(laps, flag_ms, key=_ELAPSED)  # crossing order: elapsed never goes back
+    if index < len(laps):
+        return laps[: index + 1], True
     return laps, False
 
 

@@ -138,13 +138,13 @@ def test_two_cars_under_one_number_are_kept_apart() -> None:
     assert timing.notes
 
 
-@pytest.mark.parametrize("lines_at_a_time", [1, 2, 3, 50])
+@pytest.mark.parametrize("block_bytes", [1, 200, 3_000])
 def test_laps_read_in_blocks_of_any_size_are_the_same(
-    lines_at_a_time: int, monkeypatch: pytest.MonkeyPatch
+    block_bytes: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A car's rows and a number taken over by a second car, wherever a block boundary falls."""
     whole, _ = _race("grcup-sonoma_r1")
-    monkeypatch.setattr(columns, "LINES_AT_A_TIME", lines_at_a_time)
+    monkeypatch.setattr(columns, "BLOCK_BYTES", block_bytes)
     blocked, _ = _race("grcup-sonoma_r1")
     assert blocked.laps == whole.laps
     assert blocked.entries == whole.entries
@@ -154,7 +154,7 @@ def test_laps_read_in_blocks_of_any_size_are_the_same(
 def test_a_repeated_lap_row_on_a_block_boundary_stays_with_its_car(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = ["7;1;1:50.000;1:50.000", "7;1;1:50.000;1:50.000", "7;2;1:51.000;3:41.000"]
     text = "NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n" + "\n".join(rows) + "\n"
-    monkeypatch.setattr(columns, "LINES_AT_A_TIME", 1)
+    monkeypatch.setattr(columns, "BLOCK_BYTES", 1)
     timing = alkamel.parse_laps(text.encode(), "repeated.csv")
     assert {lap.car for lap in timing.laps} == {"7"}
     assert not timing.notes

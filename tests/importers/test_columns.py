@@ -43,18 +43,39 @@ def test_one_sweep_reads_a_real_file_as_row_by_row_does(path: Path) -> None:
         assert swept.whole_numbers(name, "n") == rows.convert(name, whole_number, "n")
 
 
-@pytest.mark.parametrize("lines_at_a_time", [1, 7, 1_000])
-def test_blocks_of_a_real_file_read_as_the_whole_table(lines_at_a_time: int) -> None:
-    path = LAP_FILES[0]
-    text = decode(real_file(path).read_bytes(), str(path))
-    whole = Table.read("x", text, wanted=("NUMBER", "LAP_TIME"))
-    header, tables = blocks("x", text, ("NUMBER", "LAP_TIME"), lines_at_a_time)
+@pytest.mark.parametrize("block_bytes", [1, 700, 128 * 1024])
+def test_blocks_of_a_real_file_read_as_the_whole_table(block_bytes: int) -> None:
+    path = LAP_FILES[1]  # CRLF line ends, a byte order mark, accented names
+    data = real_file(path).read_bytes()
+    whole = Table.read("x", decode(data, str(path)), wanted=("NUMBER", "DRIVER_NAME", "LAP_TIME"))
+    header, tables = blocks("x", data, ("NUMBER", "DRIVER_NAME", "LAP_TIME"), block_bytes)
     block_list = list(tables)
     assert header == whole.header
-    assert {t.count for t in block_list[:-1]} == {lines_at_a_time}
+    assert len(block_list) > 1 if block_bytes < len(data) else len(block_list) == 1
     assert [line for t in block_list for line in t.lines] == list(whole.lines)
-    assert [v for t in block_list for v in t.text("NUMBER")] == whole.text("NUMBER")
+    for name in ("NUMBER", "DRIVER_NAME"):
+        assert [v for t in block_list for v in t.text(name)] == whole.text(name)
     assert [v for t in block_list for v in t.durations("LAP_TIME")] == whole.durations("LAP_TIME")
+
+
+def test_a_block_with_a_ragged_or_blank_line_is_read_line_by_line() -> None:
+    data = b"NUMBER;TEAM;CLASS\n1;A;GT3\n2;B;GT4\n\n3;C\n4;D;GT3\n"
+    _, tables = blocks("x", data, block_bytes=12)  # two lines to a block
+    read = [(line, t.value("TEAM", i), t.value("CLASS", i)) for t in tables for i, line in enumerate(t.lines)]
+    assert read == [(2, "A", "GT3"), (3, "B", "GT4"), (5, "C", ""), (6, "D", "GT3")]
+
+
+def test_a_block_neither_utf8_nor_windows_1252_is_refused_by_line() -> None:
+    data = b"NUMBER;TEAM\n1;A\n2;\x81\xff\n"
+    _, tables = blocks("x", data, block_bytes=1)
+    with pytest.raises(ParseError) as caught:
+        list(tables)
+    assert caught.value.line == 3
+
+
+def test_a_windows_1252_block_is_read_as_such() -> None:
+    _, tables = blocks("x", "NUMBER;DRIVER\n1;Séb\n".encode("cp1252"))
+    assert next(tables).text("DRIVER") == ["Séb"]
 
 
 def _columns(table: Table) -> dict[str, list[str]]:

@@ -12,7 +12,6 @@ from functools import partial
 from chequered.core.errors import ParseError
 from chequered.core.model import Driver, Entry, Lap, Timing
 from chequered.importers.columns import Table, blocks, collection_paused
-from chequered.importers.text import decode
 
 LAP_COLUMNS = ("NUMBER", "LAP_NUMBER", "LAP_TIME", "ELAPSED")
 ENTRY_COLUMNS = ("CLASS", "TEAM", "GROUP", "MANUFACTURER")
@@ -38,7 +37,7 @@ def parse_laps(data: bytes, source: str) -> Timing:
 
 
 def _parse_laps(data: bytes, source: str) -> Timing:
-    header, tables = blocks(source, decode(data, source), wanted=READ)
+    header, tables = blocks(source, data, wanted=READ)
     missing = [name for name in LAP_COLUMNS if name not in header]
     if missing:
         raise ParseError(

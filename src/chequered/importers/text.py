@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -12,17 +13,29 @@ from chequered.core.errors import ParseError
 
 def decode(data: bytes, source: str) -> str:
     """Decode a text file; refuse binary data and non-UTF-8 bytes with the line where they sit."""
-    if not data.strip():
+    return decode_lines(data, source, text_start(data, source), len(data), 1)
+
+
+def text_start(data: bytes, source: str) -> int:
+    """Where the text of a file starts (after a UTF-8 byte order mark); refuse an empty or binary file."""
+    if not data or data.isspace():
         raise ParseError(source, 1, None, "the file is empty")
     nul = data.find(b"\x00")
     if nul >= 0:
         raise ParseError(source, data.count(b"\n", 0, nul) + 1, None, "binary data, not a text timing file")
+    return len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+
+
+def decode_lines(data: bytes, source: str, start: int, end: int, first_line: int) -> str:
+    """The text of ``data[start:end]``, whose first line is ``first_line`` of the file: UTF-8, else
+    Windows-1252; an error names the line of the first byte that is neither."""
+    chunk = data[start:end] if start or end < len(data) else data
     try:
-        return data.decode("utf-8-sig")
+        return chunk.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        line = first_line + chunk.count(b"\n", 0, exc.start)
         try:
-            return data.decode("cp1252")
+            return chunk.decode("cp1252")
         except UnicodeDecodeError:
             raise ParseError(source, line, None, "not UTF-8 or Windows-1252 text") from None
 

@@ -79,7 +79,7 @@ def test_a_windows_1252_block_is_read_as_such() -> None:
 
 
 def _columns(table: Table) -> dict[str, list[str]]:
-    return {name: list(table.columns.get(name, ())) for name in table.header}
+    return {name: list(table.column(name) or ()) for name in table.header}
 
 
 def test_only_the_wanted_columns_are_kept() -> None:

@@ -73,15 +73,23 @@ class Table:
             transposed = list(zip(*rows, strict=False))
             self.columns = {name: transposed[i] for i, name in enumerate(self.header)}
         self.unread: set[str] = set()  # columns the file has but the reader did not ask for
+        # A block split whole: its fields row after row, the row width, and where each kept column
+        # sits in a row; a column is sliced out of them when first asked for.
+        self.fields: list[str] = []
+        self.width = 0
+        self.at: dict[str, int] = {}
 
     def has(self, name: str) -> bool:
-        return name in self.columns
+        return name in self.columns or name in self.at
 
     def column(self, name: str) -> Sequence[str] | None:
         """A column's values as the file holds them; None when the file lacks it."""
         if name in self.unread:
             raise LookupError(f"column {name} is in the file but was not asked for when it was read")
-        return self.columns.get(name)
+        column = self.columns.get(name)
+        if column is None and name in self.at:
+            column = self.columns[name] = self.fields[self.at[name] :: self.width]
+        return column
 
     def error(self, name: str, index: int, message: str) -> ParseError:
         return ParseError(self.source, self.lines[index], name, message)
@@ -95,6 +103,8 @@ class Table:
 
     def value(self, name: str, index: int) -> str:
         """One stripped value; empty when the file lacks the column."""
+        if name in self.at:  # without slicing the column
+            return self.fields[index * self.width + self.at[name]].strip()
         column = self.column(name)
         return column[index].strip() if column is not None else ""
 
@@ -165,7 +175,7 @@ def blocks(
     first = decode_lines(data, source, start, end, 1).rstrip("\r\n")
     separator = sniff_separator(first)
     header = header_of(first, separator)
-    kept = [(name, i) for i, name in enumerate(header) if wanted is None or name in wanted]
+    kept = {name: i for i, name in enumerate(header) if wanted is None or name in wanted}
     unread = {name for name in header if wanted is not None and name not in wanted}
 
     def tables() -> Iterator[Table]:
@@ -184,7 +194,7 @@ def blocks(
                 table = Table(source, header, [], first_line=line)
                 table.count = len(lines)
                 table.lines = range(line, line + len(lines))
-                table.columns = {name: fields[i::width] for name, i in kept}
+                table.fields, table.width, table.at = fields, width, kept
                 table.unread = unread
                 yield table
             line += len(lines)

@@ -204,3 +204,22 @@ def test_a_whole_number_column_read_in_one_sweep_is_read_as_value_at_a_time(
     if required and isinstance(expected, list) and None in expected:
         expected = _swept(lambda: table.convert("N", whole_number, "a value", required=True))
     assert _swept(lambda: table.whole_numbers("N", "a value", required=required)) == expected
+
+
+_DECIMAL = st.builds("{}.{}".format, st.integers(0, 10**6), st.text("0123456789", min_size=1, max_size=17))
+_ODD_DECIMAL = st.sampled_from(["", " 7.5", "189", "01.5", "1.", ".5", "1.5.2", "1e3", "1.5E2", "inf", "x"])
+
+
+@settings(max_examples=300)
+@given(st.lists(_DECIMAL | _ODD_DECIMAL, min_size=1, max_size=30))
+def test_a_decimal_column_read_in_one_sweep_is_read_as_value_at_a_time(values: list[str]) -> None:
+    table = Table.read("x", "NUMBER;KPH\n" + "".join(f"{i};{value}\n" for i, value in enumerate(values)))
+    swept = _swept(lambda: table.decimals("KPH", "a speed"))  # type: ignore[arg-type, return-value]
+    expected = _swept(lambda: table.convert("KPH", float, "a speed"))  # type: ignore[arg-type, return-value]
+    assert swept == expected
+    assert [type(v) for v in swept] == [type(v) for v in expected]
+
+
+def test_a_speed_that_is_not_a_number_is_refused_by_line() -> None:
+    with pytest.raises(ParseError, match=r"line 3.*KPH.*'fast' is not a speed"):
+        Table.read("x", "NUMBER;KPH\n1;189.4\n2;fast\n").decimals("KPH", "a speed")

@@ -76,7 +76,7 @@ def _laps(table: Table, cars: _Cars) -> list[Lap]:
                 map("B".__eq__, table.text("CROSSING_FINISH_LINE_IN_PIT")),
                 table.durations("PIT_TIME"),
                 table.text("FLAG_AT_FL"),
-                table.convert("KPH", float, "a speed"),
+                table.decimals("KPH", "a speed"),
                 strict=True,
             ),
         )

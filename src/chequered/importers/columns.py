@@ -12,7 +12,7 @@ import gc
 import itertools
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import orjson
 
@@ -136,10 +136,24 @@ class Table:
         if raw is not None and raw:
             joined = "\n".join(raw)
             if joined.replace("\n", "").isdigit() and joined.isascii():
-                numbers = _json_integers(joined)  # a leading zero: None
+                numbers = _json_numbers(joined)  # a leading zero: None
                 if numbers is not None and len(numbers) == self.count and not (required and None in numbers):
                     return numbers
         return self.convert(name, whole_number, what, required=required)
+
+    def decimals(self, name: str, what: str) -> list[float | None]:
+        """A column of decimal numbers such as speeds (``189.4``); blank = None."""
+        raw = self.column(name)
+        if raw:
+            joined = "\n".join(raw)
+            # JSON takes no value with two points: one point in each, and no exponent, is a float
+            # read as ``float`` reads it.
+            points = joined.count(".") == len(raw) - raw.count("")
+            if points and joined.isascii() and "e" not in joined and "E" not in joined:
+                numbers = _json_numbers(joined)
+                if numbers is not None and len(numbers) == self.count:
+                    return numbers
+        return self.convert(name, float, what)
 
     def durations(self, name: str, *, required: bool = False) -> list[int | None]:
         """A column of times (``M:SS.mmm``, ``H:MM:SS.mmm``...) in milliseconds; blank = None."""
@@ -208,10 +222,10 @@ def whole_number(text: str) -> int:
     return int(text)
 
 
-def _json_integers(digits: str) -> list[int | None] | None:
-    """Digit runs one per line as integers (an empty line as None), read by orjson in C, several times
-    faster than ``int`` on each; None where JSON refuses a run (a leading zero)."""
-    listing = "[" + digits.replace("\n", ",") + "]"
+def _json_numbers(lines: str) -> list[Any] | None:
+    """Numbers one per line (an empty line as None), read by orjson in C, several times faster than
+    ``int`` or ``float`` on each; None where JSON refuses one (a leading zero, say)."""
+    listing = "[" + lines.replace("\n", ",") + "]"
     if ",," in listing:  # blanks: null (twice, as ",,," holds two)
         listing = listing.replace(",,", ",null,").replace(",,", ",null,")
     if listing.startswith("[,"):
@@ -226,5 +240,5 @@ def _json_integers(digits: str) -> list[int | None] | None:
 
 
 def _integers(digits: str) -> list[int | None]:
-    numbers = _json_integers(digits)
+    numbers = _json_numbers(digits)
     return numbers if numbers is not None else integer_lines(digits)

@@ -65,6 +65,32 @@ def test_a_block_with_a_ragged_or_blank_line_is_read_line_by_line() -> None:
     assert read == [(2, "A", "GT3"), (3, "B", "GT4"), (5, "C", ""), (6, "D", "GT3")]
 
 
+def test_lines_whose_extra_and_missing_fields_even_out_are_still_read_line_by_line() -> None:
+    data = b"NUMBER;TEAM;CLASS\n1;A;GT3;X\n2;B\n3;C;GT4\n"  # 9 fields, 3 to a line on average
+    _, tables = blocks("x", data)
+    table = next(tables)
+    assert table.text("TEAM") == ["A", "B", "C"]
+    assert table.text("CLASS") == ["GT3", "", "GT4"]
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
+def test_first_and_last_columns_of_a_block_split_whole(ending: bytes) -> None:
+    rows = [b"7;1;GF", b"8;1;YF", b"9;2;FF"]
+    data = b"NUMBER;LAP_NUMBER;FLAG\n" + b"\n".join(rows) + ending
+    _, tables = blocks("x", data, block_bytes=8)  # blocks of one and two lines, the last unended
+    read = [
+        (t.value("NUMBER", i), t.text("NUMBER")[i], t.value("FLAG", i))
+        for t in tables
+        for i in range(t.count)
+    ]
+    assert read == [("7", "7", "GF"), ("8", "8", "YF"), ("9", "9", "FF")]
+
+
+def test_a_form_feed_inside_a_field_is_part_of_it() -> None:
+    _, tables = blocks("x", b"NUMBER;TEAM\n1;A\x0cB\n2;C\n")
+    assert next(tables).column("TEAM") == ["A\x0cB", "C"]
+
+
 def test_a_block_neither_utf8_nor_windows_1252_is_refused_by_line() -> None:
     data = b"NUMBER;TEAM\n1;A\n2;\x81\xff\n"
     _, tables = blocks("x", data, block_bytes=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import operator
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -88,8 +89,17 @@ class Table:
             raise LookupError(f"column {name} is in the file but was not asked for when it was read")
         column = self.columns.get(name)
         if column is None and name in self.at:
-            column = self.columns[name] = self.fields[self.at[name] :: self.width]
+            column = self.columns[name] = self._slice(self.at[name])
         return column
+
+    def _slice(self, position: int) -> list[str]:
+        """A column of a block split whole (see ``_swept``): the first and the last of a line are read
+        from the fields that hold a line end; the others are every ``width``-th field."""
+        fields, width = self.fields, self.width
+        if 0 < position < width:
+            return fields[position::width]
+        ends = "\n".join(fields[width::width]).split("\n")  # last of a line, first of the next, ...
+        return [fields[0], *ends[1:-1:2]] if position == 0 else ends[0::2]
 
     def error(self, name: str, index: int, message: str) -> ParseError:
         return ParseError(self.source, self.lines[index], name, message)
@@ -103,7 +113,7 @@ class Table:
 
     def value(self, name: str, index: int) -> str:
         """One stripped value; empty when the file lacks the column."""
-        if name in self.at:  # without slicing the column
+        if 0 < self.at.get(name, 0) < self.width:  # without slicing the column
             return self.fields[index * self.width + self.at[name]].strip()
         column = self.column(name)
         return column[index].strip() if column is not None else ""
@@ -197,23 +207,46 @@ def blocks(
         while at < len(data):
             cut = data.find(b"\n", at + size - 1)
             cut = len(data) if cut < 0 else cut + 1
-            lines = decode_lines(data, source, at, cut, line).splitlines()
+            text = decode_lines(data, source, at, cut, line)
             at = cut
-            widths = set(map(str.count, lines, itertools.repeat(separator)))
-            width = widths.pop() + 1 if len(widths) == 1 else 0
-            if width < len(header):  # ragged or blank lines: one at a time
-                yield Table(source, header, [text.split(separator) for text in lines], first_line=line)
+            table = _swept(source, header, text, separator, line)
+            if table is None:  # ragged or blank lines: one at a time
+                lines = text.splitlines()
+                table = Table(source, header, [text.split(separator) for text in lines], first_line=line)
+                line += len(lines)
             else:
-                fields = separator.join(lines).split(separator)
-                table = Table(source, header, [], first_line=line)
-                table.count = len(lines)
-                table.lines = range(line, line + len(lines))
-                table.fields, table.width, table.at = fields, width, kept
-                table.unread = unread
-                yield table
-            line += len(lines)
+                table.at, table.unread = kept, unread
+                line += table.count
+            yield table
 
     return header, tables()
+
+
+def _swept(source: str, header: list[str], text: str, separator: str, first_line: int) -> Table | None:
+    """A block of lines split at every separator at once, when each line holds as many as the others
+    (None when not, or with line ends other than LF and CRLF).
+
+    Split unjoined, the last field of each line and the first of the next come out as one, with the
+    line end between them: every line holds ``c`` separators exactly when the list holds ``c`` fields
+    per line and every ``c``-th field holds a line end, one each."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    if not text.endswith("\n"):
+        text += "\n"
+    count = text.count("\n")
+    fields = text.split(separator)
+    per_line = (len(fields) - 1) // count
+    if per_line == 0 or per_line + 1 < len(header) or len(fields) != count * per_line + 1:
+        return None
+    if not all(map(operator.contains, fields[per_line::per_line], itertools.repeat("\n"))):
+        return None
+    table = Table(source, header, [], first_line=first_line)
+    table.count = count
+    table.lines = range(first_line, first_line + count)
+    table.fields, table.width = fields, per_line
+    return table
 
 
 def whole_number(text: str) -> int:

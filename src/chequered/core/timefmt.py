@@ -62,8 +62,8 @@ def parse_durations(
     """
     if not texts:
         return []
-    if texts.count("") * 2 > len(texts):  # mostly blank (pit times): the times there are, spread back
-        present = parse_durations([text for text in texts if text], integers)
+    if not all(texts) and len(written := list(filter(None, texts))) * 2 < len(texts):
+        present = parse_durations(written, integers)  # mostly blank (pit times): spread back
         if present is None:
             return None
         spread = iter(present)

@@ -158,7 +158,7 @@ class Table:
             joined = "\n".join(raw)
             # JSON takes no value with two points: one point in each, and no exponent, is a float
             # read as ``float`` reads it.
-            points = joined.count(".") == len(raw) - raw.count("")
+            points = joined.count(".") == (len(raw) if all(raw) else sum(1 for _ in filter(None, raw)))
             if points and joined.isascii() and "e" not in joined and "E" not in joined:
                 numbers = _json_numbers(joined)
                 if numbers is not None and len(numbers) == self.count:

@@ -151,6 +151,15 @@ def test_laps_read_in_blocks_of_any_size_are_the_same(
     assert blocked.notes == whole.notes
 
 
+def test_repeated_names_and_flags_are_one_string_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(columns, "BLOCK_BYTES", 200)  # and across blocks
+    timing, _ = _race("grcup-sonoma_r1")
+    names = {lap.driver_name: lap.driver_name for lap in timing.laps}
+    flags = {lap.flag: lap.flag for lap in timing.laps}
+    assert all(lap.driver_name is names[lap.driver_name] for lap in timing.laps)
+    assert all(lap.flag is flags[lap.flag] for lap in timing.laps)
+
+
 def test_a_repeated_lap_row_on_a_block_boundary_stays_with_its_car(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = ["7;1;1:50.000;1:50.000", "7;1;1:50.000;1:50.000", "7;2;1:51.000;3:41.000"]
     text = "NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n" + "\n".join(rows) + "\n"

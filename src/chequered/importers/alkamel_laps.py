@@ -59,7 +59,7 @@ def _laps(table: Table, cars: _Cars) -> list[Lap]:
     elapsed = table.durations("ELAPSED", required=True)
     keys = cars.keys(table, numbers, lap_numbers)
     drivers = [d or 1 for d in table.whole_numbers("DRIVER_NUMBER", "a driver number")]
-    names = table.text("DRIVER_NAME")
+    names = cars.shared(table.text("DRIVER_NAME"))
     cars.crews(keys, drivers, names)
     sectors = list(zip(*(table.durations(s) for s in SECTORS if table.has(s)), strict=True))
     return list(
@@ -75,7 +75,7 @@ def _laps(table: Table, cars: _Cars) -> list[Lap]:
                 sectors or [()] * table.count,
                 map("B".__eq__, table.text("CROSSING_FINISH_LINE_IN_PIT")),
                 table.durations("PIT_TIME"),
-                table.text("FLAG_AT_FL"),
+                cars.shared(table.text("FLAG_AT_FL")),
                 table.decimals("KPH", "a speed"),
                 strict=True,
             ),
@@ -93,6 +93,12 @@ class _Cars:
         self._previous = ""  # the number of the row before this block
         self._entries: dict[str, tuple[str, ...]] = {}  # key: number, class, team, group, manufacturer
         self._crews: dict[str, dict[int, str]] = {}
+        self._texts: dict[str, str] = {}
+
+    def shared(self, values: list[str]) -> list[str]:
+        """One string for every repeat of a value (a driver's name, a flag): the laps hold a few hundred
+        strings instead of one each, and each block's copies are freed while still in cache."""
+        return list(map(self._texts.setdefault, values, values))
 
     def keys(self, table: Table, numbers: list[str], lap_numbers: list[int | None]) -> list[str]:
         """The car key of each row. A number whose laps start over after another car's rows is a second

@@ -152,6 +152,21 @@ def test_the_garbage_collector_is_left_as_it_was(enabled: bool) -> None:
         gc.enable()
 
 
+def test_laps_are_filed_in_the_oldest_generation_unless_the_process_froze_objects() -> None:
+    data = b"NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n1;1;1:50.000;1:50.000\n"
+    first = alkamel.parse_laps(data, "one.csv")
+    assert gc.get_freeze_count() == 0
+    assert any(obj is first.laps[0] for obj in gc.get_objects(generation=2))
+    gc.freeze()  # a server that forks workers, say: its frozen objects stay frozen
+    try:
+        frozen = gc.get_freeze_count()
+        second = alkamel.parse_laps(data, "one.csv")
+        assert gc.get_freeze_count() == frozen
+        assert not any(obj is second.laps[0] for obj in gc.get_objects(generation=2))
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.parametrize(
     ("values", "expected"),
     [

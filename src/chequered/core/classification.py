@@ -172,12 +172,17 @@ def _until_flag(laps: Sequence[Lap], flag_ms: int | None) -> tuple[Sequence[Lap]
     return laps, False
 
 
-_QUICKEST_FIRST = attrgetter("lap_time_ms", "elapsed_ms")  # ties to whoever set it first
+_LAP_TIME = attrgetter("lap_time_ms")
 
 
 def _best(laps: Iterable[Lap], deleted: set[int]) -> Lap | None:
-    timed = [lap for lap in laps if lap.lap_time_ms is not None and lap.lap not in deleted]
-    return min(timed, key=_QUICKEST_FIRST, default=None)
+    """The quickest counted lap. Laps come in crossing order and ``min`` keeps the first of equals: a
+    tie goes to whoever set the time first."""
+    if deleted:
+        timed = [lap for lap in laps if lap.lap_time_ms is not None and lap.lap not in deleted]
+    else:
+        timed = [lap for lap in laps if lap.lap_time_ms is not None]
+    return min(timed, key=_LAP_TIME, default=None)
 
 
 @dataclass(slots=True)

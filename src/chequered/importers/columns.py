@@ -1,9 +1,10 @@
 """Column-at-a-time conversion of a CSV table, with errors that name the line and the column.
 
-A long race file holds some hundred thousand times. Converting each column in one sweep — its numbers
-read by orjson's C parser, or every distinct value parsed once and mapped in C — costs a fraction of a
-per-row loop; when a column does not fit the sweep it is parsed value by value, and a bad value is
-reported with exactly where it sits.
+A long race file holds some hundred thousand times. It is read a block of lines at a time (``blocks``),
+each block turned into columns; converting each column in one sweep — its numbers read by orjson's C
+parser, or every distinct value parsed once and mapped in C — costs a fraction of a per-row loop; when
+a column does not fit the sweep it is parsed value by value, and a bad value is reported with exactly
+where it sits.
 """
 
 from __future__ import annotations
@@ -82,8 +83,9 @@ class Table:
             transposed = list(zip(*rows, strict=False))
             self.columns = {name: transposed[i] for i, name in enumerate(self.header)}
         self.unread: set[str] = set()  # columns the file has but the reader did not ask for
-        # A block split whole: its fields row after row, the row width, and where each kept column
-        # sits in a row; a column is sliced out of them when first asked for.
+        # A block split whole (see ``_swept``): its fields, the separators on a line (the stride from a
+        # field to the same field of the next line) and where each kept column sits on a line; a
+        # column is sliced out of them when first asked for.
         self.fields: list[str] = []
         self.width = 0
         self.at: dict[str, int] = {}

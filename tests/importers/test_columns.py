@@ -264,3 +264,38 @@ def test_a_decimal_column_read_in_one_sweep_is_read_as_value_at_a_time(values: l
 def test_a_speed_that_is_not_a_number_is_refused_by_line() -> None:
     with pytest.raises(ParseError, match=r"line 3.*KPH.*'fast' is not a speed"):
         Table.read("x", "NUMBER;KPH\n1;189.4\n2;fast\n").decimals("KPH", "a speed")
+
+
+_FIELD = st.text(alphabet="abc12:. ", max_size=4)
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(1, 4),
+    st.lists(st.lists(_FIELD, min_size=0, max_size=6), min_size=1, max_size=12),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+    st.integers(1, 120),
+)
+def test_blocks_of_any_file_read_as_row_by_row_does(
+    width: int, rows: list[list[str]], ending: str, last_ended: bool, block_bytes: int
+) -> None:
+    """Any file (ragged, blank or uniform lines, LF or CRLF, last line ended or not), in blocks of any
+    size: every line's fields under their column names, numbered as the row-by-row reader numbers them."""
+    header = [f"C{i}" for i in range(width)]
+    text = ending.join([";".join(header), *(";".join(row) for row in rows)]) + (ending if last_ended else "")
+    expected = _row_by_row(text)
+    _, tables = blocks("x", text.encode(), block_bytes=block_bytes)
+    read = [
+        (line, tuple(t.value(name, i) for name in header)) for t in tables for i, line in enumerate(t.lines)
+    ]
+    assert read == [
+        (line, tuple(expected.value(name, i) for name in header)) for i, line in enumerate(expected.lines)
+    ]
+
+
+@pytest.mark.parametrize("block_bytes", [1, 1_000])
+def test_a_blank_line_is_skipped_and_a_line_of_empty_fields_kept(block_bytes: int) -> None:
+    _, tables = blocks("x", b"NUMBER;TEAM\n1;A\n\n;\n2;B;X\n", block_bytes=block_bytes)
+    read = [(n, t.value("NUMBER", i), t.value("TEAM", i)) for t in tables for i, n in enumerate(t.lines)]
+    assert read == [(2, "1", "A"), (4, "", ""), (5, "2", "B")]

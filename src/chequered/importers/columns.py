@@ -70,8 +70,9 @@ class Table:
         self.source = source
         self.header = list(header)
         lines: Sequence[int] = range(first_line, first_line + len(rows))
-        if any(not row or (len(row) == 1 and not row[0].strip()) for row in rows):
-            kept = [(line, row) for line, row in zip(lines, rows, strict=True) if any(f.strip() for f in row)]
+        blank = [not row or (len(row) == 1 and not row[0].strip()) for row in rows]
+        if any(blank):  # a blank line is skipped (a line of empty fields is a row of empty fields)
+            kept = [(line, row) for line, row, skip in zip(lines, rows, blank, strict=True) if not skip]
             lines, rows = [line for line, _ in kept], [row for _, row in kept]
         self.lines = lines
         width = len(self.header)

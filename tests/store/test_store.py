@@ -172,6 +172,18 @@ def test_a_database_of_the_first_schema_is_upgraded_and_keeps_its_entries(
     store.close()
 
 
+def test_seeding_again_marks_the_invited_cars_a_first_schema_store_held_as_scoring(store: Store) -> None:
+    _seed(store)
+    cars = [entry.car for entry in season_fixture.entries()]
+    with store.database.read() as conn:
+        assert set(conn.execute(sa.select(schema.entry.c.scores)).scalars()) == {True}
+    again = store.seed_season(season_fixture.season(), season_fixture.entries(), None, non_scoring={cars[0]})
+    assert again is False  # nothing else is stored twice
+    with store.database.read() as conn:
+        rows = dict(conn.execute(sa.select(schema.entry.c.car, schema.entry.c.scores)).tuples().all())
+    assert rows == {car: car != cars[0] for car in cars}
+
+
 def test_bad_urls_are_refused_with_a_message() -> None:
     with pytest.raises(StoreError, match="unsupported database URL 'mysql'"):
         open_database("mysql://localhost/x")

@@ -50,7 +50,8 @@ def open_store(url: str | None) -> Store:
 
 
 def seed_packaged(store: Store, name: str) -> bool:
-    """Seed a packaged season (calendar, circuits, sessions, entries) unless the store has it."""
+    """Seed a packaged season (calendar, circuits, sessions, entries) unless the store has it (then only
+    its non-scoring marks, see ``seed_season``)."""
     from chequered.seasons import load_season
 
     data = load_season(name)

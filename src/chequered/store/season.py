@@ -65,10 +65,21 @@ def seed_season(
     non_scoring: Collection[str] = (),
 ) -> bool:
     """Store ``season`` with its rounds, circuits, sessions and entries (``non_scoring`` names the cars
-    that race without scoring); False when it is already there."""
+    that race without scoring); False when it is already there.
+
+    A season already there is not rewritten, with one exception: a car named non-scoring but stored as
+    scoring is marked non-scoring. A store written before the mark existed (schema 0001) holds every
+    entry as scoring, and seeding again is how it learns which ones are invited."""
     sid = season_id(season)
     with database.write() as conn:
         if conn.execute(sa.select(schema.season.c.id).where(schema.season.c.id == sid)).first():
+            if non_scoring:
+                table = schema.entry
+                conn.execute(
+                    table.update()
+                    .where(table.c.season_id == sid, table.c.car.in_(sorted(non_scoring)))
+                    .values(scores=False)
+                )
             return False
         conn.execute(
             schema.season.insert(),

@@ -180,7 +180,8 @@ def test_seeding_again_marks_the_invited_cars_a_first_schema_store_held_as_scori
     again = store.seed_season(season_fixture.season(), season_fixture.entries(), None, non_scoring={cars[0]})
     assert again is False  # nothing else is stored twice
     with store.database.read() as conn:
-        rows = dict(conn.execute(sa.select(schema.entry.c.car, schema.entry.c.scores)).tuples().all())
+        stored = conn.execute(sa.select(schema.entry.c.car, schema.entry.c.scores))
+        rows = {car: scores for car, scores in stored}
     assert rows == {car: car != cars[0] for car in cars}
 
 

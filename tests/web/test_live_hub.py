@@ -3,6 +3,7 @@ board built from the log is the board folded event by event."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from typing import Any
 
@@ -42,6 +43,28 @@ def test_shutdown_cancels_the_hub_tasks(store: Store, tokens: dict[str, str]) ->
         assert len(tasks) == 2 and not any(task.done() for task in tasks)
     assert all(task.cancelled() for task in tasks)
     assert app.state.live_hub._watches == {} and bus._channels == {}
+
+
+def test_shutdown_ends_when_the_bus_stops_answering(
+    store: Store, tokens: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    class Stuck(MemoryBus):
+        """A Redis that stopped answering: releasing the reader lease and closing never return."""
+
+        async def release(self, lease: str) -> None:
+            await asyncio.Event().wait()
+
+        async def close(self) -> None:
+            await asyncio.Event().wait()
+
+    app = create_app(store, Settings(), Stuck())
+    app.state.live_hub.close_s = 0.2
+    with TestClient(app) as client, client.websocket_connect(f"/ws/live/{RACE}") as ws:
+        assert ws.receive_json()["type"] == "snapshot"
+        tasks = [task for watch in app.state.live_hub._watches.values() for task in watch.tasks]
+    assert all(task.done() for task in tasks)
+    stuck = [r.getMessage() for r in caplog.records if "left behind" in r.getMessage()]
+    assert [m.split(":")[-2].strip() for m in stuck] == ["stopping its reader", "closing the bus"]
 
 
 def test_a_bus_that_drops_messages_is_recovered_from_the_log(store: Store, tokens: dict[str, str]) -> None:

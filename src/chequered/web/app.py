@@ -51,8 +51,7 @@ def create_app(store: Store, settings: Settings, bus: Bus | None = None) -> Fast
                 pacing.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await pacing
-            await hub.close()
-            await hub.bus.close()
+            await hub.close()  # (and the bus; never waits on it for long)
 
     app = FastAPI(
         lifespan=lifespan,

@@ -15,10 +15,10 @@ has no gap, and a crowd of fans coming back at once costs no fold of the log per
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from bisect import bisect_left
 from collections import deque
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +115,7 @@ class LiveHub:
         keyframe_s: float = 30.0,
         lease_s: float = 3.0,
         client_backlog: int = 10_000,
+        close_s: float = 5.0,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -122,6 +123,7 @@ class LiveHub:
         self.keyframe_s = keyframe_s
         self.lease_s = lease_s
         self.client_backlog = client_backlog
+        self.close_s = close_s  # the longest wait for each step of the shutdown
         self._watches: dict[str, _Watch] = {}
         self._lock = asyncio.Lock()
 
@@ -271,7 +273,11 @@ class LiveHub:
             queue.put_nowait(frame)
 
     async def close(self) -> None:
-        """Stop every reader and listener (at app shutdown) and leave the bus."""
+        """Stop every reader and listener and close the bus (at app shutdown).
+
+        Each step gets ``close_s``: one that does not end by then (a Redis that stops answering in the
+        middle of a lease release, say) is logged and left behind, and the server still stops."""
+        timeout_s = self.close_s
         watches, self._watches = list(self._watches.values()), {}
         for watch in watches:
             for queue in watch.clients:
@@ -279,7 +285,20 @@ class LiveHub:
             watch.clients.clear()
             for task in watch.tasks:
                 task.cancel()
-            for task in watch.tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await self.bus.unsubscribe(watch.subscription)
+            await _within(timeout_s, f"live {watch.session_id}: stopping its reader", *watch.tasks)
+            leaving = self.bus.unsubscribe(watch.subscription)
+            await _within(timeout_s, f"live {watch.session_id}: leaving the bus", leaving)
+        await _within(timeout_s, "closing the bus", self.bus.close())
+
+
+async def _within(timeout_s: float, what: str, *steps: Awaitable[Any]) -> None:
+    """Wait up to ``timeout_s`` for ``steps``; log the ones still running and leave them (cancelled)."""
+    tasks = [asyncio.ensure_future(step) for step in steps]
+    _, pending = await asyncio.wait(tasks, timeout=timeout_s)
+    for task in tasks:
+        if task in pending:
+            task.cancel()
+        elif not task.cancelled() and task.exception() is not None:
+            log.warning("%s: %r", what, task.exception())
+    if pending:
+        log.warning("%s: still running after %g s, left behind so that the server stops", what, timeout_s)

@@ -309,8 +309,7 @@ def _rank(session: Session, ordered: list[_Standing], flag_ms: int | None) -> Cl
     class_previous: dict[str, _Standing] = {}
     leader = ordered[0] if ordered else None
     previous: _Standing | None = None
-    fastest: FastestLap | None = None
-    class_fastest: dict[str, FastestLap] = {}
+    fastest = FastestLaps()
     for position, s in enumerate(ordered, start=1):
         car_class = s.entry.car_class
         class_count[car_class] = class_count.get(car_class, 0) + 1
@@ -324,12 +323,8 @@ def _rank(session: Session, ordered: list[_Standing], flag_ms: int | None) -> Cl
             previous = s
             class_previous[car_class] = s
         best = s.best
-        if best is not None and best.lap_time_ms is not None and _GROUP[s.status] < 3:
-            candidate = FastestLap(
-                s.entry.car, car_class, best.lap, best.lap_time_ms, best.driver_name, best.elapsed_ms
-            )
-            fastest = faster(fastest, candidate)
-            class_fastest[car_class] = faster(class_fastest.get(car_class), candidate)
+        if _GROUP[s.status] < 3:
+            fastest.add(s.entry.car, car_class, best)
         results.append(
             Result(
                 position=position,
@@ -348,7 +343,7 @@ def _rank(session: Session, ordered: list[_Standing], flag_ms: int | None) -> Cl
                 took_flag=s.took_flag,
             )
         )
-    return Classification(session, tuple(results), fastest, class_fastest, flag_ms)
+    return Classification(session, tuple(results), fastest.overall, fastest.by_class, flag_ms)
 
 
 @dataclass(slots=True)
@@ -357,6 +352,21 @@ class _Gaps:
     interval: Gap = NO_GAP
     class_gap: Gap = NO_GAP
     class_interval: Gap = NO_GAP
+
+
+@dataclass(slots=True)
+class FastestLaps:
+    """The fastest lap overall and in each class, as the cars that count for it are added."""
+
+    overall: FastestLap | None = None
+    by_class: dict[str, FastestLap] = field(default_factory=dict)
+
+    def add(self, car: str, car_class: str, best: Lap | None) -> None:
+        if best is None or best.lap_time_ms is None:
+            return
+        candidate = FastestLap(car, car_class, best.lap, best.lap_time_ms, best.driver_name, best.elapsed_ms)
+        self.overall = faster(self.overall, candidate)
+        self.by_class[car_class] = faster(self.by_class.get(car_class), candidate)
 
 
 def faster(current: FastestLap | None, candidate: FastestLap) -> FastestLap:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from chequered.core.classification import Classification, FastestLap, Gap, Result, faster
+from chequered.core.classification import Classification, FastestLaps, Gap, Result
 from chequered.core.live_car import CarState
 from chequered.core.model import Entry, Session
 
@@ -88,16 +88,11 @@ def entry_row(entry: Entry) -> Row:
 def classification_of(session: Session, order: Iterable[CarState], flag_ms: int | None) -> Classification:
     """Cars in running order as the ``Classification`` that ``classify`` gives on the same events."""
     results: list[Result] = []
-    fastest: FastestLap | None = None
-    class_fastest: dict[str, FastestLap] = {}
+    fastest = FastestLaps()
     for car in order:
         best = car.best
-        if best is not None and best.lap_time_ms is not None and car.group < 3:
-            candidate = FastestLap(
-                car.car, car.entry.car_class, best.lap, best.lap_time_ms, best.driver_name, best.elapsed_ms
-            )
-            fastest = faster(fastest, candidate)
-            class_fastest[car.entry.car_class] = faster(class_fastest.get(car.entry.car_class), candidate)
+        if car.group < 3:
+            fastest.add(car.car, car.entry.car_class, best)
         results.append(
             Result(
                 position=car.position,
@@ -116,4 +111,4 @@ def classification_of(session: Session, order: Iterable[CarState], flag_ms: int 
                 took_flag=car.took_flag,
             )
         )
-    return Classification(session, tuple(results), fastest, class_fastest, flag_ms)
+    return Classification(session, tuple(results), fastest.overall, fastest.by_class, flag_ms)

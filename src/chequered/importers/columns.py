@@ -20,7 +20,7 @@ import orjson
 
 from chequered.core.errors import ParseError
 from chequered.core.timefmt import integer_lines, parse_duration, parse_durations
-from chequered.importers.text import decode, decode_lines, header_of, sniff_separator, table_rows, text_start
+from chequered.importers.text import decode_lines, header_of, sniff_separator, table_rows, text_start
 
 T = TypeVar("T")
 # The size of a block of lines, read, converted and freed in turn. Read whole, a 12 h race is 2.7 MB of
@@ -203,7 +203,7 @@ def blocks(
     """
     start = text_start(data, source)
     if b'"' in data:
-        header, rows = table_rows(decode(data, source))
+        header, rows = table_rows(decode_lines(data, source, start, len(data), 1))
         return header, iter([Table(source, header, rows, first_line=2)] if rows else [])
     end = data.find(b"\n", start)
     end = len(data) if end < 0 else end + 1

@@ -28,12 +28,10 @@ import orjson
 from benchmarks.common import ALKAMEL, figure, needs
 from benchmarks.live_clients import raise_open_files
 from chequered import rulebooks
-from chequered.core.events import LapCompleted
-from chequered.core.feed import LiveEvent
+from chequered.core.events import EntryRegistered, LapCompleted, LiveEvent, LogEvent
 from chequered.core.live import LiveState
 from chequered.core.model import Entry, Lap, Session, SessionKind
 from chequered.core.passings import PassingAssembler, passings_of
-from chequered.store.codec import EntryRegistered, LogEvent
 from chequered.store.store import Store
 
 CLASSES = ("GT3 Pro", "GT3 Am", "GT4", "Cup")

@@ -7,7 +7,7 @@ import numpy as np
 
 from benchmarks.common import best_of, figure
 from chequered import rulebooks
-from chequered.importers.alkamel_writer import analysis_csv
+from chequered.importers.alkamel.writer import analysis_csv
 from chequered.seasons import load_season
 from chequered.sim.grid import build_grid
 from chequered.sim.laps import Dice

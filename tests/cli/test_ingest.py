@@ -23,7 +23,7 @@ from chequered.web.live_hub import board_at
 from tests.backends import sqlite_url
 from tests.cli.test_rmonitor_ingest import straight
 from tests.conftest import FixedClock, real_file
-from tests.importers.test_rmonitor_feed import MOCK
+from tests.importers.rmonitor.test_feed import MOCK
 
 runner = CliRunner()
 

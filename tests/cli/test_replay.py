@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from chequered.cli.app import _register, app
 from tests.conftest import real_file
-from tests.importers.test_rmonitor_feed import BARBER, MOCK
+from tests.importers.rmonitor.test_feed import BARBER, MOCK
 
 runner = CliRunner()
 

@@ -13,19 +13,26 @@ import pytest
 from chequered import rulebooks
 from chequered.cli.ingest import follow_into_store
 from chequered.cli.rmonitor_ingest import RMonitorIngest
-from chequered.core.events import LapCompleted
-from chequered.core.feed import ClockTicked, EntryRegistered, LiveEvent, PitCrossed, SessionOpened
+from chequered.core.events import (
+    ClockTicked,
+    EntryRegistered,
+    LapCompleted,
+    LiveEvent,
+    LogEvent,
+    PitCrossed,
+    SessionOpened,
+)
 from chequered.core.model import Entry
-from chequered.importers.rmonitor import read_capture
-from chequered.importers.rmonitor_feed import Problem
-from chequered.importers.rmonitor_stream import Connection, LiveFeed, SystemClock, replay
+from chequered.importers.rmonitor.feed import Problem
+from chequered.importers.rmonitor.records import read_capture
+from chequered.importers.rmonitor.stream import Connection, LiveFeed, SystemClock, replay
 from chequered.store import codec
 from chequered.store.log import StoredEvent
 from chequered.store.store import Store
 from chequered.web.live_hub import board_at
 from tests.conftest import FixedClock, real_file
-from tests.importers.test_rmonitor_feed import BARBER, CAPTURES, MOCK
-from tests.importers.test_rmonitor_stream import refresh_burst
+from tests.importers.rmonitor.test_feed import BARBER, CAPTURES, MOCK
+from tests.importers.rmonitor.test_stream import refresh_burst
 
 SEBRING = CAPTURES["sebring-2009-s4"]  # IMSA: $L pit-lane crossings, and 3,974 lines before its first $B
 
@@ -46,10 +53,10 @@ def straight(data: bytes) -> tuple[LiveFeed, list[LiveEvent]]:
     return feed, events
 
 
-def logged(events: list[LiveEvent], session: str) -> list[codec.LogEvent]:
+def logged(events: list[LiveEvent], session: str) -> list[LogEvent]:
     """The events of the feed's session ``session`` as the log holds them: each identity once, in order,
     and an entry whenever it differs from the car's last one (a change back included)."""
-    out: list[codec.LogEvent] = []
+    out: list[LogEvent] = []
     seen: set[str] = set()
     entries: dict[str, Entry] = {}
     current = ""
@@ -62,7 +69,7 @@ def logged(events: list[LiveEvent], session: str) -> list[codec.LogEvent]:
         if isinstance(event, EntryRegistered):
             if entries.get(event.entry.car) != event.entry:
                 entries[event.entry.car] = event.entry
-                out.append(codec.EntryRegistered(event.entry))
+                out.append(event)
             continue
         kind, payload = codec.encode(event)
         key = codec.identity(kind, codec.dumps(payload))
@@ -179,7 +186,7 @@ def test_a_dropped_connection_loses_and_duplicates_nothing(tmp_path: Path, path:
 def test_an_append_the_database_refuses_is_kept_and_stored_with_the_next_burst(tmp_path: Path) -> None:
     import sqlalchemy as sa
 
-    from chequered.importers.rmonitor import RawLine
+    from chequered.importers.rmonitor.records import RawLine
     from tests.backends import sqlite_url
 
     store = Store.open(sqlite_url(tmp_path), FixedClock(), rulebooks.load)

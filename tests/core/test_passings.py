@@ -6,8 +6,7 @@ import random
 
 import pytest
 
-from chequered.core.events import LapCompleted
-from chequered.core.feed import LiveEvent, PitCrossed, SectorCompleted
+from chequered.core.events import LapCompleted, LiveEvent, PitCrossed, SectorCompleted
 from chequered.core.model import Lap
 from chequered.core.passings import Passing, PassingAssembler, Timeline, passings_of
 from chequered.importers import alkamel

@@ -36,7 +36,7 @@ from fractions import Fraction
 
 from chequered import rulebooks
 from chequered.core.points import award_points
-from chequered.core.rulebook_points import NonScoringRules
+from chequered.core.rulebook.points import NonScoringRules
 from chequered.core.standings import driver_standings, team_standings
 from chequered.importers.results_csv import parse_results_csv
 

@@ -26,7 +26,7 @@ from chequered import rulebooks
 from chequered.core.model import Status
 from chequered.core.points import Award, SessionResult, SessionType, award_points
 from chequered.core.rulebook import Rulebook
-from chequered.core.rulebook_points import DropPart, DroppedRules, Multiplier
+from chequered.core.rulebook.points import DropPart, DroppedRules, Multiplier
 from chequered.core.standings import Standing, driver_standings, team_standings
 
 CLASSES = ("Silver", "Pro-Am", "Am")

@@ -38,7 +38,7 @@ def test_one_sweep_reads_a_real_file_as_row_by_row_does(path: Path) -> None:
     assert list(swept.lines) == list(rows.lines)
     assert _columns(swept) == _columns(rows)
     for name in ("LAP_TIME", "ELAPSED", "S1", "S2", "S3", "PIT_TIME"):
-        assert swept.durations(name) == rows.convert(name, alkamel.parse_duration, "a time")
+        assert swept.durations(name) == rows.convert(name, parse_duration, "a time")
     for name in ("LAP_NUMBER", "DRIVER_NUMBER"):
         assert swept.whole_numbers(name, "n") == rows.convert(name, whole_number, "n")
 

@@ -12,8 +12,8 @@ import pytest
 
 from chequered.core.errors import ChequeredError
 from chequered.core.model import SessionKind
-from chequered.importers.rmonitor import RawLine
-from chequered.importers.rmonitor_stream import LiveFeed, SystemClock, follow
+from chequered.importers.rmonitor.records import RawLine
+from chequered.importers.rmonitor.stream import LiveFeed, SystemClock, follow
 from chequered.sim.rmonitor import clock, feed_records, parse_address, start_feed_server
 from chequered.sim.weekend import SimulatedSession, SimulatedWeekend
 

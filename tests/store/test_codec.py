@@ -5,13 +5,20 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from chequered.core.events import LapCompleted, StatusChanged
-from chequered.core.feed import ClockTicked, DriverChanged, PitCrossed, PitLine, SectorCompleted
+from chequered.core.events import (
+    ClockTicked,
+    DriverChanged,
+    LapCompleted,
+    LogEvent,
+    PitCrossed,
+    PitLine,
+    SectorCompleted,
+    StatusChanged,
+)
 from chequered.core.model import Lap, Status
 from chequered.store.codec import (
     SCORING_KINDS,
     TIMING_KINDS,
-    LogEvent,
     decode,
     dumps,
     encode,

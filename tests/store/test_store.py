@@ -12,10 +12,9 @@ from alembic import command
 from alembic.config import Config
 
 from chequered import rulebooks
-from chequered.core.events import LapCompleted, StatusChanged, TimePenalty
+from chequered.core.events import EntryRegistered, LapCompleted, Publication, StatusChanged, TimePenalty
 from chequered.core.model import Session, SessionKind, Status
 from chequered.store import schema
-from chequered.store.codec import EntryRegistered, Publication
 from chequered.store.database import open_database
 from chequered.store.errors import ConflictError, NotFoundError, StoreError
 from chequered.store.store import Store
@@ -218,7 +217,7 @@ def test_a_write_by_another_process_invalidates_cached_reads(database_url: str, 
 def test_a_feeds_clock_pit_and_sector_events_are_stored_once_and_not_classified(store: Store) -> None:
     """The live feed's events between laps are kept in the log (the live board is folded from them),
     deduplicated like any other, and change nothing in the classification or the stints."""
-    from chequered.core.feed import ClockTicked, DriverChanged, PitCrossed, PitLine, SectorCompleted
+    from chequered.core.events import ClockTicked, DriverChanged, PitCrossed, PitLine, SectorCompleted
 
     _seed(store)
     sid = "r1-ricard-r1"

@@ -13,13 +13,13 @@ from fastapi.testclient import TestClient
 from chequered.bus import MemoryBus
 from chequered.cli.rmonitor_ingest import RMonitorIngest
 from chequered.core.passings import passings_of
-from chequered.importers.rmonitor import read_capture
+from chequered.importers.rmonitor.records import read_capture
 from chequered.store.store import Store
 from chequered.web.app import create_app
 from chequered.web.deps import Settings
 from chequered.web.live_hub import board_at, fold_into
 from tests.conftest import real_file
-from tests.importers.test_rmonitor_feed import CAPTURES
+from tests.importers.rmonitor.test_feed import CAPTURES
 from tests.store import season_fixture
 from tests.web.conftest import RACE, auth
 

@@ -14,12 +14,16 @@ from pathlib import Path
 import pytest
 
 from chequered import rulebooks
-from chequered.core.events import StatusChanged
-from chequered.core.feed import ClockTicked, EntryRegistered, LiveEvent, SessionOpened
+from chequered.core.events import (
+    ClockTicked,
+    LiveEvent,
+    LogEvent,
+    SessionOpened,
+    StatusChanged,
+)
 from chequered.core.model import Session, SessionKind, Status
-from chequered.importers.rmonitor import RawLine, read_capture
-from chequered.importers.rmonitor_stream import LiveFeed
-from chequered.store import codec
+from chequered.importers.rmonitor.records import RawLine, read_capture
+from chequered.importers.rmonitor.stream import LiveFeed
 from chequered.store.store import Store
 from chequered.web.app import create_app
 from chequered.web.deps import Settings
@@ -39,15 +43,9 @@ def _chromium() -> Path:
     raise AssertionError("unreachable")
 
 
-def _storable(events: list[LiveEvent]) -> list[codec.LogEvent]:
+def _storable(events: list[LiveEvent]) -> list[LogEvent]:
     """Everything the feed says, as the ingest stores it (a session is the store's, not an event)."""
-    out: list[codec.LogEvent] = []
-    for event in events:
-        if isinstance(event, EntryRegistered):
-            out.append(codec.EntryRegistered(event.entry))
-        elif not isinstance(event, SessionOpened):
-            out.append(event)
-    return out
+    return [event for event in events if not isinstance(event, SessionOpened)]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from chequered.core.rulebook import Rulebook
 from chequered.core.scenarios import title_scenarios
 from chequered.core.standings import driver_standings, standings_document, team_standings
 from chequered.importers import alkamel
-from chequered.importers.alkamel_season import read_season_dir
+from chequered.importers.alkamel.season import read_season_dir
 from chequered.importers.results_csv import read_results_csv
 
 

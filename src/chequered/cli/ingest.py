@@ -19,9 +19,9 @@ import typer
 from chequered.cli.app import app
 from chequered.cli.server import DatabaseUrl, open_store
 from chequered.core.errors import ChequeredError, ParseError
-from chequered.importers.rmonitor import read_capture
-from chequered.importers.rmonitor_feed import Problem
-from chequered.importers.rmonitor_stream import Clock, Connection, SystemClock, follow, replay
+from chequered.importers.rmonitor.feed import Problem
+from chequered.importers.rmonitor.records import read_capture
+from chequered.importers.rmonitor.stream import Clock, Connection, SystemClock, follow, replay
 
 if TYPE_CHECKING:
     from chequered.cli.rmonitor_ingest import RMonitorIngest

@@ -21,9 +21,9 @@ from chequered.core.errors import ParseError
 from chequered.core.events import LapCompleted
 from chequered.core.live import LiveState
 from chequered.core.timefmt import format_duration
-from chequered.importers.rmonitor import read_capture
-from chequered.importers.rmonitor_feed import Problem
-from chequered.importers.rmonitor_stream import LiveFeed, SystemClock, replay
+from chequered.importers.rmonitor.feed import Problem
+from chequered.importers.rmonitor.records import read_capture
+from chequered.importers.rmonitor.stream import LiveFeed, SystemClock, replay
 
 if TYPE_CHECKING:  # the store and the web app pull in SQLAlchemy and FastAPI: loaded by `replay session`
     from chequered.store.store import Store

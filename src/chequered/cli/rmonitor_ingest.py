@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from chequered.core.feed import EntryRegistered, LiveEvent, SessionOpened
+from chequered.core.events import EntryRegistered, LiveEvent, LogEvent, ResultsPublished, SessionOpened
 from chequered.core.model import Entry, Session, SessionKind
-from chequered.importers.rmonitor import RawLine
-from chequered.importers.rmonitor_feed import UNNAMED, Problem, RMonitorFeed
-from chequered.store import codec
+from chequered.importers.rmonitor.feed import UNNAMED, Problem, RMonitorFeed
+from chequered.importers.rmonitor.records import RawLine
 from chequered.store.errors import ConflictError, NotFoundError, StoreError
 from chequered.store.store import Store
 
@@ -48,7 +47,7 @@ class SessionCount:
 @dataclass(slots=True)
 class _Batch:
     session_id: str
-    events: list[codec.LogEvent] = field(default_factory=list)
+    events: list[LogEvent] = field(default_factory=list)
     source_ids: list[str | None] = field(default_factory=list)
 
 
@@ -80,7 +79,7 @@ class RMonitorIngest:
         self._by_feed_id: dict[str, str] = {}  # the feed's session id → the store session id
         self._batches: list[_Batch] = []  # waiting for the next flush, oldest first
         self._current: str | None = None  # the store session of the feed's current session
-        self._unnamed: list[codec.LogEvent] | None = None  # before the first ``$B``
+        self._unnamed: list[LogEvent] | None = None  # before the first ``$B``
         self._unnamed_session: Session | None = None
         self._warn = warn
         self._failing = False
@@ -137,17 +136,15 @@ class RMonitorIngest:
         if isinstance(event, SessionOpened):
             self._open(event.session)
             return
-        logged: codec.LogEvent = (
-            codec.EntryRegistered(event.entry) if isinstance(event, EntryRegistered) else event
-        )
+        logged: LogEvent = event
         if self._unnamed is not None:
             self._unnamed.append(logged)
         elif self._current is not None:
             self._add(self._current, logged)
 
-    def _add(self, session_id: str, event: codec.LogEvent) -> None:
+    def _add(self, session_id: str, event: LogEvent) -> None:
         source_id = None
-        if isinstance(event, codec.EntryRegistered):
+        if isinstance(event, EntryRegistered):
             entries, car = self._entries[session_id], event.entry.car
             if entries.last.get(car) == event.entry:
                 return  # the car's entry as stored: nothing changed
@@ -193,11 +190,7 @@ class RMonitorIngest:
         for batch in self._batches:  # not stored yet (an append refused): said all the same
             if batch.session_id == target:
                 logged.extend(batch.events)
-        said = [
-            EntryRegistered(e.entry) if isinstance(e, codec.EntryRegistered) else e
-            for e in logged
-            if not isinstance(e, codec.ResultsPublished)
-        ]
+        said: list[LiveEvent] = [e for e in logged if not isinstance(e, ResultsPublished)]
         if said:
             self.feed.resume(said)
 
@@ -217,7 +210,7 @@ class RMonitorIngest:
             entries = self._entries[session_id] = _Entries()
             for stored in self.store.events(session_id, kinds=["entry"]):
                 event = stored.event()
-                if isinstance(event, codec.EntryRegistered):
+                if isinstance(event, EntryRegistered):
                     entries.last[event.entry.car] = event.entry
                     entries.versions[event.entry.car] = entries.versions.get(event.entry.car, 0) + 1
         return session_id

@@ -13,7 +13,7 @@ import typer
 from chequered.cli.app import app
 from chequered.cli.server import DatabaseUrl, open_store, seed_packaged
 from chequered.core.errors import ChequeredError
-from chequered.importers.alkamel_writer import analysis_csv, classification_csv, decisions_csv
+from chequered.importers.alkamel.writer import analysis_csv, classification_csv, decisions_csv
 from chequered.seasons import list_seasons, load_season
 
 if TYPE_CHECKING:  # NumPy and the store load with the command that needs them, not with every command

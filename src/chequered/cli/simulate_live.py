@@ -12,9 +12,8 @@ import time
 from collections.abc import Callable
 
 from chequered.core.errors import ChequeredError
-from chequered.core.events import LapCompleted, SessionEvent
+from chequered.core.events import EntryRegistered, LapCompleted, SessionEvent
 from chequered.sim.weekend import SimulatedSession
-from chequered.store import codec
 from chequered.store.store import Store
 
 ACTOR = "simulator"
@@ -33,7 +32,7 @@ def stream_into_store(
         raise ChequeredError(
             f"session {session_id} already holds {held} events in the store; simulate into a fresh store"
         )
-    stored = store.append(session_id, [codec.EntryRegistered(e) for e in simulated.entries], ACTOR).appended
+    stored = store.append(session_id, [EntryRegistered(e) for e in simulated.entries], ACTOR).appended
     now = 0
     batch: list[SessionEvent] = []
     for event in simulated.events():

@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Protocol
 
 from chequered.core.errors import UnknownCarError
 from chequered.core.events import Decision, LapDeleted, LapPenalty, StatusChanged, TimePenalty
@@ -221,7 +222,19 @@ def race_status(
     return Status.NOT_CLASSIFIED if running else Status.RETIRED
 
 
-def _gap(kind: SessionKind, ahead: _Standing, car: _Standing) -> Gap:
+class Standing(Protocol):
+    """What a gap is measured between: a car's laps, race time and best lap, final or live."""
+
+    @property
+    def laps(self) -> int: ...
+    @property
+    def time_ms(self) -> int | None: ...
+    @property
+    def best(self) -> Lap | None: ...
+
+
+def gap(kind: SessionKind, ahead: Standing, car: Standing) -> Gap:
+    """Gap from ``ahead`` to ``car``: laps or time in a race, best-lap difference otherwise."""
     if kind is SessionKind.RACE:
         laps = ahead.laps - car.laps
         if laps > 0:
@@ -229,14 +242,10 @@ def _gap(kind: SessionKind, ahead: _Standing, car: _Standing) -> Gap:
         if ahead.time_ms is None or car.time_ms is None:
             return NO_GAP
         return Gap(ms=car.time_ms - ahead.time_ms)
-    if (
-        ahead.best is None
-        or car.best is None
-        or ahead.best.lap_time_ms is None
-        or car.best.lap_time_ms is None
-    ):
+    a, b = ahead.best, car.best
+    if a is None or b is None or a.lap_time_ms is None or b.lap_time_ms is None:
         return NO_GAP
-    return Gap(ms=car.best.lap_time_ms - ahead.best.lap_time_ms)
+    return Gap(ms=b.lap_time_ms - a.lap_time_ms)
 
 
 def classify(
@@ -315,11 +324,11 @@ def _rank(session: Session, ordered: list[_Standing], flag_ms: int | None) -> Cl
         class_count[car_class] = class_count.get(car_class, 0) + 1
         gaps = _Gaps()
         if _GROUP[s.status] <= 1 and leader is not None:
-            gaps.gap = _gap(kind, leader, s) if s is not leader else NO_GAP
-            gaps.interval = _gap(kind, previous, s) if previous is not None else NO_GAP
+            gaps.gap = gap(kind, leader, s) if s is not leader else NO_GAP
+            gaps.interval = gap(kind, previous, s) if previous is not None else NO_GAP
             c_lead, c_prev = class_leader.setdefault(car_class, s), class_previous.get(car_class)
-            gaps.class_gap = _gap(kind, c_lead, s) if c_lead is not s else NO_GAP
-            gaps.class_interval = _gap(kind, c_prev, s) if c_prev is not None else NO_GAP
+            gaps.class_gap = gap(kind, c_lead, s) if c_lead is not s else NO_GAP
+            gaps.class_interval = gap(kind, c_prev, s) if c_prev is not None else NO_GAP
             previous = s
             class_previous[car_class] = s
         best = s.best

@@ -2,10 +2,69 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from chequered.core.classification import Classification, FastestLap, Result
+from chequered.core.model import Circuit, Driver, DriverCategory, Entry
 from chequered.core.stints import CarStints
+
+
+def entry_document(entry: Entry) -> dict[str, Any]:
+    """An entry and its crew: the API's shape, and the payload of an ``entry`` event in the log."""
+    return {
+        "car": entry.car,
+        "number": entry.number,
+        "class": entry.car_class,
+        "team": entry.team,
+        "car_model": entry.car_model,
+        "group": entry.group,
+        "manufacturer": entry.manufacturer,
+        "drivers": [
+            {
+                "name": d.name,
+                "category": d.category.value if d.category else None,
+                "nationality": d.nationality,
+                "short_name": d.short_name,
+            }
+            for d in entry.drivers
+        ],
+    }
+
+
+def entry_from_document(document: Mapping[str, Any]) -> Entry:
+    """The inverse of ``entry_document``."""
+    return Entry(
+        car=document["car"],
+        number=document["number"],
+        car_class=document["class"],
+        team=document["team"],
+        car_model=document["car_model"],
+        group=document["group"],
+        manufacturer=document["manufacturer"],
+        drivers=tuple(
+            Driver(
+                name=d["name"],
+                category=DriverCategory(d["category"]) if d["category"] else None,
+                nationality=d["nationality"],
+                short_name=d["short_name"],
+            )
+            for d in document["drivers"]
+        ),
+    )
+
+
+def circuit_document(circuit: Circuit) -> dict[str, Any]:
+    """A circuit's facts: the API's shape and the store's row."""
+    return {
+        "id": circuit.id,
+        "name": circuit.name,
+        "location": circuit.location,
+        "country": circuit.country,
+        "length_m": circuit.length_m,
+        "corners": circuit.corners,
+        "timezone": circuit.timezone,
+    }
 
 
 def _fastest(lap: FastestLap | None) -> dict[str, Any] | None:

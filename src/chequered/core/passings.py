@@ -15,8 +15,7 @@ import heapq
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from chequered.core.events import LapCompleted
-from chequered.core.feed import LiveEvent, PitCrossed, PitLine, SectorCompleted
+from chequered.core.events import LapCompleted, LiveEvent, PitCrossed, PitLine, SectorCompleted
 from chequered.core.model import Lap
 
 

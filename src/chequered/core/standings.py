@@ -24,7 +24,7 @@ from chequered.core.points import (
     session_order,
 )
 from chequered.core.rulebook import Rulebook
-from chequered.core.rulebook_points import DroppedRules
+from chequered.core.rulebook.points import DroppedRules
 
 _QUALIFYING = SessionType.QUALIFYING
 

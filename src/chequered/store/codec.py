@@ -1,184 +1,130 @@
 """Events as stored rows: a kind, a JSON payload and a stable identity.
 
+Every event kind of ``chequered.core.events`` is named here once, in ``KINDS``, with the version of its
+payload. A payload holds the event's fields by name (enums by value); an event that wraps a lap or an
+entry stores the lap's fields or the entry's document directly. Adding a kind is one line in the table
+and no migration: the log stores the kind as text. A payload whose shape changes gets a new version,
+stored as ``kind@N``, and an upgrade from the previous one, so old logs stay readable.
+
 The identity of an event is a hash of its kind and content, unless the source supplies its own id (a feed's
 message id, a steward's decision number): appending the same event twice, from a re-sent feed or a
-re-imported file, stores it once. Besides the core's session events the log holds what a live feed says
-between laps (the session clock and flag, pit-lane crossings, sector splits, driver changes: the live
-board folds them, the classification does not) and the store's own facts: an entry registered for the
-session, and the publication of provisional or final results.
+re-imported file, stores it once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 import orjson
 
-from chequered.core.events import (
-    LapCompleted,
-    LapDeleted,
-    LapPenalty,
-    SessionEvent,
-    StatusChanged,
-    TimePenalty,
+from chequered.core import events
+from chequered.core.documents import entry_document, entry_from_document
+from chequered.core.events import LogEvent
+from chequered.core.model import Lap
+
+Payload = dict[str, Any]
+Upgrade = Callable[[Payload], Payload]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of event in the log: its name, its class, the version of its payload and the upgrades
+    from each earlier version (``upgrades[n]`` turns a version-``n`` payload into version ``n + 1``)."""
+
+    name: str
+    event: type[Any]
+    scoring: bool
+    version: int = 1
+    upgrades: Mapping[int, Upgrade] = field(default_factory=dict)
+
+    @property
+    def stored_name(self) -> str:
+        return self.name if self.version == 1 else f"{self.name}@{self.version}"
+
+
+KINDS = (
+    Kind("lap", events.LapCompleted, scoring=True),
+    Kind("time_penalty", events.TimePenalty, scoring=True),
+    Kind("lap_deleted", events.LapDeleted, scoring=True),
+    Kind("lap_penalty", events.LapPenalty, scoring=True),
+    Kind("status", events.StatusChanged, scoring=True),
+    Kind("published", events.ResultsPublished, scoring=True),
+    Kind("entry", events.EntryRegistered, scoring=True),
+    Kind("clock", events.ClockTicked, scoring=False),
+    Kind("pit", events.PitCrossed, scoring=False),
+    Kind("sector", events.SectorCompleted, scoring=False),
+    Kind("driver", events.DriverChanged, scoring=False),
 )
-from chequered.core.feed import ClockTicked, DriverChanged, PitCrossed, PitLine, SectorCompleted
-from chequered.core.model import Driver, DriverCategory, Entry, Lap, Status
+"""Every kind of event the log holds. Scoring kinds are what the classification and every read model but
+the live board are folded from; the others are what a live feed says between laps."""
+
+_BY_CLASS = {kind.event: kind for kind in KINDS}
+_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
-class Publication(StrEnum):
-    PROVISIONAL = "provisional"
-    FINAL = "final"
-
-
-@dataclass(frozen=True, slots=True)
-class ResultsPublished:
-    """Results published as they stood at log position ``as_of`` (a seq), provisional or final."""
-
-    status: Publication
-    as_of: int
-
-
-@dataclass(frozen=True, slots=True)
-class EntryRegistered:
-    """A car entered in the session (from a timing file's entry list, or by an administrator)."""
-
-    entry: Entry
-
-
-TimingEvent = ClockTicked | PitCrossed | SectorCompleted | DriverChanged
-LogEvent = SessionEvent | ResultsPublished | EntryRegistered | TimingEvent
-
-SCORING_KINDS = ("lap", "time_penalty", "lap_deleted", "lap_penalty", "status", "published", "entry")
-"""The kinds the classification and every read model but the live board are folded from."""
-TIMING_KINDS = ("clock", "pit", "sector", "driver")
-"""What a live feed says between laps: stored so the live board shows it, ignored by the classification."""
-KINDS = SCORING_KINDS + TIMING_KINDS
-"""Every kind of event the log holds."""
-
-
-def _entry_payload(entry: Entry) -> dict[str, Any]:
-    return {
-        "car": entry.car,
-        "number": entry.number,
-        "class": entry.car_class,
-        "team": entry.team,
-        "car_model": entry.car_model,
-        "group": entry.group,
-        "manufacturer": entry.manufacturer,
-        "drivers": [
-            {
-                "name": d.name,
-                "category": d.category.value if d.category else None,
-                "nationality": d.nationality,
-                "short_name": d.short_name,
-            }
-            for d in entry.drivers
-        ],
-    }
-
-
-def entry_from_payload(p: Mapping[str, Any]) -> Entry:
-    return Entry(
-        car=p["car"],
-        number=p["number"],
-        car_class=p["class"],
-        team=p["team"],
-        car_model=p["car_model"],
-        group=p["group"],
-        manufacturer=p["manufacturer"],
-        drivers=tuple(
-            Driver(
-                name=d["name"],
-                category=DriverCategory(d["category"]) if d["category"] else None,
-                nationality=d["nationality"],
-                short_name=d["short_name"],
-            )
-            for d in p["drivers"]
-        ),
+def stored_names(*, scoring: bool) -> tuple[str, ...]:
+    """The stored kind names of every version of the scoring (or the timing) kinds, to filter reads."""
+    return tuple(
+        name
+        for kind in KINDS
+        if kind.scoring == scoring
+        for name in [kind.name, *(f"{kind.name}@{v}" for v in range(2, kind.version + 1))]
     )
 
 
-def encode(event: LogEvent) -> tuple[str, dict[str, Any]]:
-    """The kind and the JSON-ready payload of an event."""
-    if isinstance(event, LapCompleted):
-        return "lap", event.lap._asdict()
-    if isinstance(event, TimePenalty):
-        return "time_penalty", {"car": event.car, "ms": event.ms, "reason": event.reason}
-    if isinstance(event, LapDeleted):
-        return "lap_deleted", {"car": event.car, "lap": event.lap, "reason": event.reason}
-    if isinstance(event, LapPenalty):
-        return "lap_penalty", {"car": event.car, "laps": event.laps, "reason": event.reason}
-    if isinstance(event, StatusChanged):
-        return "status", {"car": event.car, "status": event.status.value, "reason": event.reason}
-    if isinstance(event, ResultsPublished):
-        return "published", {"status": event.status.value, "as_of": event.as_of}
-    if isinstance(event, EntryRegistered):
-        return "entry", _entry_payload(event.entry)
-    if isinstance(event, ClockTicked):
-        return "clock", {
-            "elapsed_ms": event.elapsed_ms,
-            "time_to_go_ms": event.time_to_go_ms,
-            "laps_to_go": event.laps_to_go,
-            "flag": event.flag,
-            "track_status": event.track_status,
-        }
-    if isinstance(event, PitCrossed):
-        return "pit", {"car": event.car, "line": event.line.value, "elapsed_ms": event.elapsed_ms}
-    if isinstance(event, SectorCompleted):
-        return "sector", {
-            "car": event.car,
-            "sector": event.sector,
-            "sector_ms": event.sector_ms,
-            "elapsed_ms": event.elapsed_ms,
-        }
-    if isinstance(event, DriverChanged):
-        return "driver", {"car": event.car, "driver_name": event.driver_name, "elapsed_ms": event.elapsed_ms}
-    raise TypeError(f"not a session event: {event!r}")
+SCORING_KINDS = stored_names(scoring=True)
+TIMING_KINDS = stored_names(scoring=False)
 
 
-def decode(kind: str, p: Mapping[str, Any]) -> LogEvent:
-    if kind == "lap":
-        return LapCompleted(
-            Lap(
-                p["car"],
-                p["lap"],
-                p["lap_time_ms"],
-                p["elapsed_ms"],
-                p["driver"],
-                p["driver_name"],
-                tuple(p["sectors"]),
-                p["in_pit"],
-                p["pit_time_ms"],
-                p["flag"],
-                p["kph"],
-            )
-        )
-    if kind == "time_penalty":
-        return TimePenalty(p["car"], p["ms"], p["reason"])
-    if kind == "lap_deleted":
-        return LapDeleted(p["car"], p["lap"], p["reason"])
-    if kind == "lap_penalty":
-        return LapPenalty(p["car"], p["laps"], p["reason"])
-    if kind == "status":
-        return StatusChanged(p["car"], Status(p["status"]), p["reason"])
-    if kind == "published":
-        return ResultsPublished(Publication(p["status"]), p["as_of"])
-    if kind == "entry":
-        return EntryRegistered(entry_from_payload(p))
-    if kind == "clock":
-        return ClockTicked(p["elapsed_ms"], p["time_to_go_ms"], p["laps_to_go"], p["flag"], p["track_status"])
-    if kind == "pit":
-        return PitCrossed(p["car"], PitLine(p["line"]), p["elapsed_ms"])
-    if kind == "sector":
-        return SectorCompleted(p["car"], p["sector"], p["sector_ms"], p["elapsed_ms"])
-    if kind == "driver":
-        return DriverChanged(p["car"], p["driver_name"], p["elapsed_ms"])
-    raise ValueError(f"unknown event kind {kind!r} in the log")
+def _fields(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
+_FIELDS = {kind.event: _fields(kind.event) for kind in KINDS}
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def encode(event: LogEvent) -> tuple[str, Payload]:
+    """The stored kind and the JSON-ready payload of an event."""
+    kind = _BY_CLASS.get(type(event))
+    if kind is None:
+        raise TypeError(f"not an event of the log: {event!r}")
+    if isinstance(event, events.LapCompleted):
+        return kind.stored_name, event.lap._asdict()
+    if isinstance(event, events.EntryRegistered):
+        return kind.stored_name, entry_document(event.entry)
+    return kind.stored_name, {name: _plain(getattr(event, name)) for name, _ in _FIELDS[kind.event]}
+
+
+def decode(stored_name: str, payload: Mapping[str, Any]) -> LogEvent:
+    """The event of a stored row, upgraded to the current version of its kind."""
+    name, _, version_text = stored_name.partition("@")
+    kind = _BY_NAME.get(name)
+    if kind is None:
+        raise ValueError(f"unknown event kind {stored_name!r} in the log")
+    p: Payload = dict(payload)
+    for version in range(int(version_text or 1), kind.version):
+        p = kind.upgrades[version](p)
+    if kind.event is events.LapCompleted:
+        return events.LapCompleted(Lap(**{**p, "sectors": tuple(p["sectors"])}))
+    if kind.event is events.EntryRegistered:
+        return events.EntryRegistered(entry_from_document(p))
+    values = {
+        name: hint(p[name]) if isinstance(hint, type) and issubclass(hint, Enum) else p[name]
+        for name, hint in _FIELDS[kind.event]
+    }
+    event: LogEvent = kind.event(**values)
+    return event
 
 
 def dumps(payload: Mapping[str, Any]) -> str:
@@ -190,3 +136,6 @@ def identity(kind: str, payload_json: str, source_id: str | None = None) -> str:
     if source_id is not None:
         return f"src:{source_id}"
     return hashlib.sha256(f"{kind}\0{payload_json}".encode()).hexdigest()[:32]
+
+
+__all__ = ["KINDS", "SCORING_KINDS", "TIMING_KINDS", "Kind", "decode", "dumps", "encode", "identity"]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from chequered.core.events import LapCompleted
+from chequered.core.events import EntryRegistered, LapCompleted, LogEvent
 from chequered.core.model import Timing
-from chequered.store.codec import EntryRegistered, LogEvent
 from chequered.store.log import AppendResult
 from chequered.store.store import Store
 

@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
+from chequered.core.events import LogEvent
 from chequered.store import schema
-from chequered.store.codec import LogEvent, decode, dumps, encode, identity
+from chequered.store.codec import decode, dumps, encode, identity
 from chequered.store.database import Database
 from chequered.store.errors import NotFoundError
 

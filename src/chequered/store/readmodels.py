@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chequered.core.classification import Classification, classify
-from chequered.core.events import Decision, LapCompleted
+from chequered.core.events import Decision, EntryRegistered, LapCompleted, ResultsPublished
 from chequered.core.model import Entry, Lap
 from chequered.core.rulebook import Rulebook
 from chequered.core.stints import CarStints, stints_by_car
-from chequered.store.codec import EntryRegistered, ResultsPublished
 from chequered.store.log import StoredEvent
 from chequered.store.season import SessionInfo
 

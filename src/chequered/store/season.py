@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from chequered.core.documents import circuit_document
 from chequered.core.model import (
     Circuit,
     Driver,
@@ -116,18 +117,7 @@ def _insert_circuit(conn: Connection, circuit: Circuit) -> None:
     table = schema.circuit
     if conn.execute(sa.select(table.c.id).where(table.c.id == circuit.id)).first():
         return
-    conn.execute(
-        table.insert(),
-        {
-            "id": circuit.id,
-            "name": circuit.name,
-            "location": circuit.location,
-            "country": circuit.country,
-            "length_m": circuit.length_m,
-            "corners": circuit.corners,
-            "timezone": circuit.timezone,
-        },
-    )
+    conn.execute(table.insert(), circuit_document(circuit))
 
 
 def _insert_session(

@@ -7,12 +7,13 @@ from collections.abc import Callable, Collection, Hashable, Sequence
 from datetime import datetime
 from typing import cast
 
+from chequered.core.events import LogEvent, Publication, ResultsPublished
 from chequered.core.model import Entry, Event, Season, Session
 from chequered.core.points import SessionResult
 from chequered.core.rulebook import Rulebook
 from chequered.store import log, season, tokens
 from chequered.store.championship import session_results
-from chequered.store.codec import SCORING_KINDS, LogEvent, Publication, ResultsPublished
+from chequered.store.codec import SCORING_KINDS
 from chequered.store.database import Database, open_database
 from chequered.store.errors import NotFoundError
 from chequered.store.log import AppendResult, Clock, StoredEvent

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 
+from chequered.core.events import EntryRegistered
 from chequered.core.model import Driver, Entry, Finish, FinishMode, Session
-from chequered.store.codec import EntryRegistered
 from chequered.store.tokens import Role, TokenInfo
 from chequered.web.auth import require
 from chequered.web.decisions import appended

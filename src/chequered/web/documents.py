@@ -6,29 +6,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from chequered.core.model import Entry, Event, Session
+from chequered.core.documents import circuit_document
+from chequered.core.model import Event, Session
 from chequered.store.season import SeasonInfo, SessionInfo
-
-
-def entry_document(entry: Entry) -> dict[str, Any]:
-    return {
-        "car": entry.car,
-        "number": entry.number,
-        "class": entry.car_class,
-        "team": entry.team,
-        "car_model": entry.car_model,
-        "group": entry.group,
-        "manufacturer": entry.manufacturer,
-        "drivers": [
-            {
-                "name": d.name,
-                "category": d.category.value if d.category else None,
-                "nationality": d.nationality,
-                "short_name": d.short_name,
-            }
-            for d in entry.drivers
-        ],
-    }
 
 
 def season_document(season: SeasonInfo) -> dict[str, Any]:
@@ -83,15 +63,7 @@ def round_document(event: Event, tz: ZoneInfo | None) -> dict[str, Any]:
         "name": event.name,
         "start_date": event.start_date.isoformat(),
         "end_date": event.end_date.isoformat(),
-        "circuit": {
-            "id": circuit.id,
-            "name": circuit.name,
-            "location": circuit.location,
-            "country": circuit.country,
-            "length_m": circuit.length_m,
-            "corners": circuit.corners,
-            "timezone": circuit.timezone,
-        },
+        "circuit": circuit_document(circuit),
         "sessions": [session_document(s, circuit.timezone, tz) for s in event.sessions],
     }
 

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from chequered.core.events import Publication
 from chequered.core.model import DriverCategory, SessionKind, Status
-from chequered.store.codec import Publication
 from chequered.store.tokens import Role
 
 Car = Annotated[

@@ -19,8 +19,7 @@ from fastapi import APIRouter, Depends, Request, Response, WebSocket, WebSocketD
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from chequered.core.events import LapCompleted
-from chequered.core.feed import PitCrossed, SectorCompleted
+from chequered.core.events import LapCompleted, PitCrossed, SectorCompleted
 from chequered.core.passings import Passing, PassingAssembler, Timeline
 from chequered.store.errors import NotFoundError
 from chequered.store.store import Store

@@ -27,7 +27,7 @@ import orjson
 from chequered import rulebooks
 from chequered.bus.base import Bus, BusError, Subscription
 from chequered.core.errors import UnknownCarError
-from chequered.core.feed import EntryRegistered
+from chequered.core.events import ResultsPublished
 from chequered.core.live import LiveState
 from chequered.store import codec
 from chequered.store.log import StoredEvent
@@ -42,11 +42,10 @@ KEYFRAME_SLICES = 10  # keyframes go to a tenth of the clients at a time: no bur
 def fold_into(board: LiveState, stored: StoredEvent) -> dict[str, Any] | None:
     """Apply one stored event to a board; the delta message, or None when nothing changed."""
     event = stored.event()
-    if isinstance(event, codec.ResultsPublished):
+    if isinstance(event, ResultsPublished):
         return None
-    live_event = EntryRegistered(event.entry) if isinstance(event, codec.EntryRegistered) else event
     try:
-        delta = board.apply(live_event)
+        delta = board.apply(event)
     except UnknownCarError:
         return None  # the log refused nothing; a car without an entry is not on the board
     if delta is None:
@@ -54,7 +53,7 @@ def fold_into(board: LiveState, stored: StoredEvent) -> dict[str, Any] | None:
     return {"type": "delta", "seq": stored.seq, "session": delta.session, "cars": delta.cars}
 
 
-_BUT_CLOCK = tuple(kind for kind in codec.KINDS if kind != "clock")
+_BUT_CLOCK = tuple(kind for kind in codec.SCORING_KINDS + codec.TIMING_KINDS if kind != "clock")
 
 
 def board_at(store: Store, session_id: str, upto: int | None = None) -> tuple[LiveState, int]:

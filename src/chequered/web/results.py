@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from chequered.core.documents import classification_document, stints_document
-from chequered.store.codec import Publication
+from chequered.core.events import Publication
 from chequered.store.store import Store
 from chequered.web.deps import store_of
 from chequered.web.problems import Problem

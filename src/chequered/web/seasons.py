@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Path, Query, Request
 
+from chequered.core.documents import entry_document
 from chequered.web.deps import store_of
 from chequered.web.documents import (
-    entry_document,
     round_document,
     season_document,
     session_document,

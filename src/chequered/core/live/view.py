@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from chequered.core.classification import Classification, FastestLaps, Gap, Result
-from chequered.core.live_car import CarState
+from chequered.core.live.car import CarState
 from chequered.core.model import Entry, Session
 
 Row = dict[str, Any]

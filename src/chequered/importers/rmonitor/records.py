@@ -7,7 +7,7 @@ packet, RMonitorLeaderboard prefixes each line with the milliseconds since the r
 endings are mixed (CRLF, LF, CR) and a file may start with a BOM.
 
 A line that is not a record (garbage, a truncated record, a bad number) raises ``ParseError`` naming the
-line and the field; the feed reports it once and carries on (see ``rmonitor_feed``).
+line and the field; the feed reports it once and carries on (see ``feed``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Writing Al Kamel Systems CSV files in the SRO layout, the inverse of ``alkamel`` / ``alkamel_laps``.
+"""Writing Al Kamel Systems CSV files in the SRO layout, the inverse of ``results`` / ``laps``.
 
 The lap analysis is the "23_AnalysisEnduranceWithSections" layout (the WEC 2023 columns plus the SRO
 sub-sector columns ``IM1a_time`` ... ``FL_elapsed``); the classification is the "03_Classification"

@@ -164,18 +164,3 @@ def other_status(car: CarState) -> Status:
     if car.best is None:
         return Status.NOT_CLASSIFIED
     return Status.CLASSIFIED
-
-
-def gap(kind: SessionKind, ahead: CarState, car: CarState) -> Gap:
-    """Gap from ``ahead`` to ``car``: laps or time in a race, best-lap difference otherwise."""
-    if kind is SessionKind.RACE:
-        laps = ahead.laps - car.laps
-        if laps > 0:
-            return Gap(laps=laps)
-        if ahead.time_ms is None or car.time_ms is None:
-            return NO_GAP
-        return Gap(ms=car.time_ms - ahead.time_ms)
-    a, b = ahead.best, car.best
-    if a is None or b is None or a.lap_time_ms is None or b.lap_time_ms is None:
-        return NO_GAP
-    return Gap(ms=b.lap_time_ms - a.lap_time_ms)

@@ -10,7 +10,7 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
-from chequered.core.rulebook_reader import TableReader
+from chequered.core.rulebook.reader import TableReader
 
 SCOPES = ("class", "overall")
 SESSION_TYPES = ("race", "sprint", "qualifying")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
 
-from chequered.core.classification import NO_GAP
-from chequered.core.live_car import CarState, gap
-from chequered.core.live_view import text
+from chequered.core.classification import NO_GAP, gap
+from chequered.core.live.car import CarState
+from chequered.core.live.view import text
 from chequered.core.model import SessionKind
 
 Slot = tuple[tuple[int, int, int, int, int], str]  # (rank key, car)

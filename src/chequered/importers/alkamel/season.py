@@ -19,7 +19,7 @@ from chequered.core.errors import ParseError
 from chequered.core.model import Status
 from chequered.core.points import SessionResult, SessionType
 from chequered.core.stints import stints_by_car
-from chequered.importers import alkamel
+from chequered.importers.alkamel import results as alkamel
 from chequered.importers.results_csv import fill_class_positions
 
 _STATUSES = {

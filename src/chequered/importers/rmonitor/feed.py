@@ -16,17 +16,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from chequered.core.errors import ParseError
-from chequered.core.events import LapCompleted, LapDeleted, LapPenalty
-from chequered.core.feed import (
+from chequered.core.events import (
     ClockTicked,
     EntryRegistered,
+    LapCompleted,
+    LapDeleted,
+    LapPenalty,
     LiveEvent,
     PitCrossed,
     PitLine,
     SessionOpened,
 )
 from chequered.core.model import Entry, Lap, Session, SessionKind
-from chequered.importers.rmonitor import (
+from chequered.importers.rmonitor.records import (
     ClassInfo,
     Competitor,
     Correction,

@@ -8,7 +8,7 @@ from chequered import rulebooks
 from chequered.core.errors import ParseError
 from chequered.core.points import award_points
 from chequered.core.standings import driver_standings
-from chequered.importers.alkamel_season import read_season_dir
+from chequered.importers.alkamel.season import read_season_dir
 from tests.conftest import GRCUP, IMSA, real_file
 
 

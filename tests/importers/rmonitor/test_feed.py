@@ -9,12 +9,11 @@ import pytest
 from chequered import rulebooks
 from chequered.core.classification import Classification
 from chequered.core.errors import ParseError
-from chequered.core.events import LapCompleted, LapPenalty
-from chequered.core.feed import LiveEvent, SessionOpened
+from chequered.core.events import LapCompleted, LapPenalty, LiveEvent, SessionOpened
 from chequered.core.model import SessionKind
-from chequered.importers.rmonitor import PracticeOrder, RaceOrder, RawLine, parse_record, read_capture
-from chequered.importers.rmonitor_feed import Problem, RMonitorFeed
-from chequered.importers.rmonitor_stream import LiveFeed, SystemClock, replay
+from chequered.importers.rmonitor.feed import Problem, RMonitorFeed
+from chequered.importers.rmonitor.records import PracticeOrder, RaceOrder, RawLine, parse_record, read_capture
+from chequered.importers.rmonitor.stream import LiveFeed, SystemClock, replay
 from tests.conftest import RMONITOR, real_file
 
 REDMIST = RMONITOR / "redmist-orbits-wrl" / "RedMist.TimingAndScoringService.Tests"
@@ -213,7 +212,7 @@ def test_a_feed_resumed_from_what_was_said_repeats_no_lap(name: str) -> None:
     """A feed stops before a heartbeat; a new one resumes each session from what the first said in it,
     then reads Orbits' refresh and the rest of the capture: its laps and lap-count corrections are
     exactly the ones the whole capture makes after the stop, none again."""
-    from tests.importers.test_rmonitor_stream import refresh_burst
+    from tests.importers.rmonitor.test_stream import refresh_burst
 
     data = real_file(CAPTURES[name]).read_bytes()
     lines = list(read_capture(data))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from chequered.core.errors import RulebookError
-from chequered.core.rulebook_points import (
+from chequered.core.rulebook.points import (
     TIE_BREAKS,
     CalendarRules,
     DroppedRules,
@@ -27,10 +27,8 @@ from chequered.core.rulebook_points import (
     parse_scoring,
     parse_tie_break,
 )
-from chequered.core.rulebook_race import ClassRule, PitRules, parse_classes, parse_pit
-from chequered.core.rulebook_reader import TableReader
-
-__all__ = ["DEFAULT_RULEBOOK", "ClassificationRules", "Rulebook", "TableReader", "parse_rulebook"]
+from chequered.core.rulebook.race import ClassRule, PitRules, parse_classes, parse_pit
+from chequered.core.rulebook.reader import TableReader
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,18 @@ import pytest
 from chequered import rulebooks
 from chequered.core.classification import classify
 from chequered.core.errors import UnknownCarError
-from chequered.core.events import LapCompleted, LapDeleted, LapPenalty, StatusChanged, TimePenalty
-from chequered.core.feed import ClockTicked, EntryRegistered, PitCrossed, PitLine, SectorCompleted
+from chequered.core.events import (
+    ClockTicked,
+    EntryRegistered,
+    LapCompleted,
+    LapDeleted,
+    LapPenalty,
+    PitCrossed,
+    PitLine,
+    SectorCompleted,
+    StatusChanged,
+    TimePenalty,
+)
 from chequered.core.live import LiveState
 from chequered.core.model import Entry, Finish, FinishMode, Lap, Session, SessionKind, Status
 from chequered.core.passings import PassingAssembler, passings_of

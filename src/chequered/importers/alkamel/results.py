@@ -2,7 +2,7 @@
 
 Read by header name, never by position: WEC 2019 and 2023+, IMSA "Time Cards" re-written with commas,
 and the SRO / GR Cup layout with sub-sector columns all share the column names. Car numbers stay strings.
-Lap analysis parsing lives in ``alkamel_laps``; this module reads results and joins the two.
+Lap analysis parsing lives in ``laps``; this module reads results and joins the two.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ from pathlib import Path
 from chequered.core.errors import ParseError
 from chequered.core.model import Driver, DriverCategory, Entry, Lap, Timing
 from chequered.core.timefmt import parse_duration
-from chequered.importers.alkamel_laps import parse_laps
+from chequered.importers.alkamel.laps import parse_laps
 from chequered.importers.columns import whole_number
 from chequered.importers.text import decode, rows
 
-__all__ = ["OfficialResult", "merge_entries", "parse_laps", "parse_results", "read_laps", "read_results"]
 RESULT_ALIASES = {
     "POSITION": ("POSITION", "POS"),
     "NUMBER": ("NUMBER",),

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from chequered.core.errors import ParseError, UnknownCarError
-from chequered.core.feed import LiveEvent, SessionOpened
+from chequered.core.events import LiveEvent, SessionOpened
 from chequered.core.live import LiveDelta, LiveState
 from chequered.core.rulebook import Rulebook
-from chequered.importers.rmonitor import Heartbeat, LineSplitter, RawLine, parse_record
-from chequered.importers.rmonitor_feed import UNNAMED, Problem, RMonitorFeed
+from chequered.importers.rmonitor.feed import UNNAMED, Problem, RMonitorFeed
+from chequered.importers.rmonitor.records import Heartbeat, LineSplitter, RawLine, parse_record
 
 
 class Clock(Protocol):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from chequered.core.model import DriverCategory
-from chequered.core.rulebook_reader import TableReader
+from chequered.core.rulebook.reader import TableReader
 
 _CATEGORIES = {c.value: c for c in DriverCategory}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chequered.core.errors import ParseError
-from chequered.importers.rmonitor import (
+from chequered.importers.rmonitor.records import (
     ClassInfo,
     Competitor,
     Correction,

@@ -15,22 +15,26 @@ from typing import Any
 
 from chequered.core.classification import Classification
 from chequered.core.errors import UnknownCarError
-from chequered.core.events import LapCompleted, LapDeleted, LapPenalty, StatusChanged, TimePenalty
-from chequered.core.feed import (
+from chequered.core.events import (
     ClockTicked,
     DriverChanged,
     EntryRegistered,
+    LapCompleted,
+    LapDeleted,
+    LapPenalty,
     LiveEvent,
     PitCrossed,
     PitLine,
     SectorCompleted,
     SessionOpened,
+    StatusChanged,
+    TimePenalty,
 )
-from chequered.core.live_car import CarState, other_status, race_status
-from chequered.core.live_flag import FlagInstant
-from chequered.core.live_order import RunningOrder
-from chequered.core.live_sectors import SectorBests
-from chequered.core.live_view import ROW_FIELDS, as_row, classification_of, entry_row, plain, row_values
+from chequered.core.live.car import CarState, other_status, race_status
+from chequered.core.live.flag import FlagInstant
+from chequered.core.live.order import RunningOrder
+from chequered.core.live.sectors import SectorBests
+from chequered.core.live.view import ROW_FIELDS, as_row, classification_of, entry_row, plain, row_values
 from chequered.core.model import Entry, FinishMode, Lap, Session, SessionKind, Status
 from chequered.core.rulebook import Rulebook
 

@@ -10,7 +10,7 @@ import pytest
 from chequered.core.classification import classify
 from chequered.core.model import Driver, DriverCategory, Entry, Lap, Session, SessionKind
 from chequered.importers import alkamel
-from chequered.importers.alkamel_writer import (
+from chequered.importers.alkamel.writer import (
     ANALYSIS_COLUMNS,
     analysis_csv,
     classification_csv,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from chequered.core.live_car import CarState
+from chequered.core.live.car import CarState
 
 
 def _improve(bests: list[int | None], index: int, ms: int) -> bool:

@@ -7,10 +7,10 @@ import asyncio
 import pytest
 
 from chequered import rulebooks
-from chequered.importers.rmonitor import read_capture
-from chequered.importers.rmonitor_stream import Connection, LiveFeed, SystemClock, follow, replay
+from chequered.importers.rmonitor.records import read_capture
+from chequered.importers.rmonitor.stream import Connection, LiveFeed, SystemClock, follow, replay
 from tests.conftest import real_file
-from tests.importers.test_rmonitor_feed import BARBER, MOCK
+from tests.importers.rmonitor.test_feed import BARBER, MOCK
 
 
 def refresh_burst(sent: bytes) -> bytes:

@@ -121,7 +121,8 @@ def test_the_backman_entry() -> None:
     assert [d.name for d in entry.drivers] == ["Andreas Bäckman", "Jessica Bäckman"]
     assert {d.category for d in entry.drivers} == {DriverCategory.SILVER}
     assert data.rounds[entry.car] == (2, 3, 4, 5, 6)
-    assert "racing-one-backman.number" in " ".join(data.assumptions)
+    assert entry.number == "19"  # the-advantage.org, Hockenheim Race 2 report
+    assert "the-advantage.org" in data.sources[entry.car]
 
 
 def test_invited_gt4_scandinavia_cars_race_at_paul_ricard_only_and_do_not_score() -> None:

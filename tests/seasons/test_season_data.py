@@ -1,15 +1,20 @@
-"""The 2023 entry list: the file's own consistency and the facts gathered from public race reports; and the
-loader's checks on entries and known results."""
+"""The 2023 entry list and known results: the file's own consistency, the facts gathered from public race
+reports, and the seeds' facts about the Bäckman car (read from ../shared/seeds when it is present)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from chequered.core.errors import ParseError
 from chequered.core.model import Status
 from chequered.seasons import KnownResult, SeasonData, load_season, parse_circuits, parse_season
+from tests.conftest import real_file
+
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"  # the press releases, read in place
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +22,23 @@ def data() -> SeasonData:
     return load_season("gt4-europe-2023")
 
 
+def _round_of(data: SeasonData, session: str) -> int:
+    return next(e.round for e in data.season.events for s in e.sessions if s.id == session)
+
+
+def _result(data: SeasonData, session: str, car: str = "racing-one-backman") -> KnownResult:
+    (found,) = (r for r in data.known_results if r.session == session and r.car == car)
+    return found
+
+
 # ---- the file's own consistency
+
+
+def test_every_known_result_is_for_a_car_entered_at_that_round(data: SeasonData) -> None:
+    assert data.known_results
+    for result in data.known_results:
+        assert result.car in {e.car for e in data.entries_at(_round_of(data, result.session))}
+        assert result.source
 
 
 def test_no_number_is_used_twice_in_a_round(data: SeasonData) -> None:
@@ -107,6 +128,78 @@ def test_cars_seen_at_one_round_are_entered_there_only(data: SeasonData) -> None
     assert data.rounds["24"] == (1, 2, 3, 4, 5)  # JSB Compétition missed Barcelona (the-advantage.org)
     assert "monza-guest-backman" in {e.car for e in data.entries_at(1)}
     assert "racing-one-backman" not in {e.car for e in data.entries_at(1)}
+
+
+# ---- the seeds' facts about the Bäckman car
+
+
+def test_paul_ricard_results_of_the_backman_car(data: SeasonData) -> None:
+    places = {s: _result(data, f"2023-paul-ricard-{s}").position for s in ("FP1", "FP2", "Q1", "Q2")}
+    assert places == {"FP1": 7, "FP2": 45, "Q1": 42, "Q2": 13}
+    r1, r2 = _result(data, "2023-paul-ricard-R1"), _result(data, "2023-paul-ricard-R2")
+    assert (r1.status, r1.laps, r1.position) == (Status.RETIRED, 1, None)
+    assert r1.reason.startswith("Retired")
+    assert (r2.status, r2.reason.startswith("Did not start")) == (Status.DID_NOT_START, True)
+
+
+def test_misano_results_are_class_places(data: SeasonData) -> None:
+    places = {s: _result(data, f"2023-misano-{s}").class_position for s in ("FP1", "FP2", "Q1", "Q2", "R2")}
+    assert places == {"FP1": 20, "FP2": 23, "Q1": 23, "Q2": 21, "R2": 18}
+    assert _result(data, "2023-misano-R1").status is Status.RETIRED
+    assert _result(data, "2023-misano-R2").status is Status.CLASSIFIED
+    assert all(_result(data, f"2023-misano-{s}").position is None for s in ("FP1", "Q1", "R2"))
+
+
+def test_monza_guest_qualifying(data: SeasonData) -> None:
+    assert [_result(data, f"2023-monza-{q}", "monza-guest-backman").position for q in ("Q1", "Q2")] == [6, 9]
+
+
+def test_seed_contradictions_are_recorded(data: SeasonData) -> None:
+    assert "results.2023-misano-Q" in data.assumptions
+    assert "events.1.start_date" in data.assumptions
+
+
+def _seed_result_lists() -> dict[str, str]:
+    """Each seed's results list (the lines after "...results" up to the TV links), by the round it reports."""
+    lists: dict[str, str] = {}
+    for path in sorted(real_file(SEEDS).glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"results(?: \(Silver class\))?:\n(.*?)\nTV links", text, re.S)
+        if found:
+            title = text.splitlines()[0]
+            lists["misano" if "Misano" in title else "paul-ricard"] = found.group(1)
+    return lists
+
+
+_LINE = re.compile(r"^(Free [Pp]ractice|Timed Qualifying|Qualifying|Race) ([12])[^:]*: (.*)$", re.M)
+_SESSION = {
+    "Free Practice": "FP",
+    "Free practice": "FP",
+    "Timed Qualifying": "Q",
+    "Qualifying": "Q",
+    "Race": "R",
+}
+
+
+@pytest.mark.realdata
+def test_the_seeds_results_lists_are_in_the_season(data: SeasonData) -> None:
+    """Each line of the seeds' results lists is a known result: a place, a DNF or a DNS."""
+    lists = _seed_result_lists()
+    assert set(lists) == {"paul-ricard", "misano"}
+    seen = 0
+    for round_id, block in lists.items():
+        for kind, n, outcome in _LINE.findall(block):
+            result = _result(data, f"2023-{round_id}-{_SESSION[kind]}{n}")
+            place = re.match(r"(\d+)(?:st|nd|rd|th) place", outcome)
+            if place:
+                got = result.class_position if round_id == "misano" else result.position
+                assert got == int(place.group(1)), (round_id, kind, n)
+            elif outcome.startswith("DNF"):
+                assert result.status is Status.RETIRED
+            else:
+                assert outcome.startswith("DNS") and result.status is Status.DID_NOT_START
+            seen += 1
+    assert seen == 12
 
 
 # ---- the loader's checks on results and numbers

@@ -123,8 +123,9 @@ def test_named_cars_and_crews(
     assert (entry.team, entry.car_class, [d.name for d in entry.drivers]) == (team, car_class, crew)
 
 
-def test_cars_seen_at_one_round_are_entered_there_only(data: SeasonData) -> None:
-    assert data.rounds["31"] == (5,)  # a guest start at Hockenheim (motorsport-xl.de)
+def test_cars_seen_at_some_rounds_are_entered_there_only(data: SeasonData) -> None:
+    assert data.rounds["31"] == (4, 5)  # Misano, then a guest crew at Hockenheim (motorsport-xl.de)
+    assert data.rounds["27"] == (1,)  # seen in the Monza Race 1 report only
     assert data.rounds["24"] == (1, 2, 3, 4, 5)  # JSB Compétition missed Barcelona (the-advantage.org)
     assert "monza-guest-backman" in {e.car for e in data.entries_at(1)}
     assert "racing-one-backman" not in {e.car for e in data.entries_at(1)}

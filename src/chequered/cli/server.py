@@ -15,10 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from chequered.cli.app import app
-from chequered.cli.timing import session_kind_from_name
-from chequered.core.model import Session
-from chequered.importers import alkamel
+from chequered.cli.app import app, sub_app
 
 if TYPE_CHECKING:  # the store pulls in SQLAlchemy and Alembic: loaded by the commands that need it
     from chequered.store.store import Store
@@ -27,10 +24,8 @@ ENV_URL = "CHEQUERED_DATABASE_URL"
 ROLES = ("timekeeper", "steward", "admin")
 DEFAULT_SEASON = "gt4-europe-2023"
 
-token_app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
-import_app = typer.Typer(help="Load timing files into the store.", no_args_is_help=True)
-app.add_typer(token_app, name="token")
-app.add_typer(import_app, name="import")
+token_app = sub_app("token", "API tokens: create (shown once), list, revoke.")
+import_app = sub_app("import", "Load timing files into the store.")
 
 DatabaseUrl = typer.Option(
     None, "--database-url", envvar=ENV_URL, help="SQLAlchemy URL; default: chequered.sqlite here."
@@ -182,6 +177,9 @@ def import_alkamel(
     database_url: str | None = DatabaseUrl,
 ) -> None:
     """Load a lap analysis file into a session (created from the file name if the store lacks it)."""
+    from chequered.cli.timing import session_kind_from_name
+    from chequered.core.model import Session
+    from chequered.importers import alkamel
     from chequered.store.errors import NotFoundError
     from chequered.store.imports import import_timing
 

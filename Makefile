@@ -24,8 +24,10 @@ browser:
 		|| (sudo -n apt-get update -qq && sudo -n apt-get install -y -qq chromium) \
 		|| echo "WARNING: /usr/bin/chromium missing and not installable here; browser tests will skip"
 
+# Tests run in parallel (pytest-xdist); tests sharing something outside tmp_path (a fixed Redis channel)
+# carry one xdist_group and share a worker.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -11,7 +11,8 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev]"
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e ".[dev]"
+	$(BIN)/python -m compileall -q src  # the project itself is installed editable: compiled here, once
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -23,8 +24,10 @@ browser:
 		|| (sudo -n apt-get update -qq && sudo -n apt-get install -y -qq chromium) \
 		|| echo "WARNING: /usr/bin/chromium missing and not installable here; browser tests will skip"
 
+# Tests run in parallel (pytest-xdist); tests sharing something outside tmp_path (a fixed Redis channel)
+# carry one xdist_group and share a worker.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -1,14 +1,12 @@
 """Import + classify of the longest real races, beside the floor of a plain ``csv.reader`` pass.
 
-Goals (issue 2): import + classify within 3x of the csv.reader floor; the whole ``chequered classify``
-command on Sebring faster than ``pandas.read_csv`` alone on the same file.
+Goal (issue 2): import + classify within 3x of the csv.reader floor. The whole ``chequered classify``
+command beside a ``pandas.read_csv`` process is in ``bench_startup``.
 """
 
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from pathlib import Path
 
 from benchmarks.common import ALKAMEL, best_of, figure, instructions, needs
@@ -58,10 +56,6 @@ def instruction_ratio(path: Path) -> None:
     figure("Sebring: ratio of instructions to the floor's", counts["ours"] / counts["floor"], "x")
 
 
-def _wall(command: list[str]) -> float:
-    return best_of(3, lambda: subprocess.run(command, check=True, capture_output=True))
-
-
 def _paired(path: Path, repeat: int = 11) -> tuple[float, float]:
     """The fastest floor and the fastest import + classify of ``repeat`` runs taken in turns, so that
     both see the same moments of a machine whose speed varies from minute to minute."""
@@ -84,21 +78,3 @@ def main() -> None:
     if not needs(sebring):
         return
     instruction_ratio(sebring)
-    try:
-        import pandas
-    except ImportError:
-        print("  skipped: pandas is not installed")
-        return
-    figure(
-        "Sebring: pandas.read_csv alone, in process",
-        best_of(5, lambda: pandas.read_csv(sebring)) * 1000,
-        "ms",
-    )
-    command = [sys.executable, "-m", "chequered.cli", "classify", str(sebring), "--format", "json"]
-    figure("Sebring: whole `chequered classify` command", _wall(command) * 1000, "ms")
-    script = f"import pandas; pandas.read_csv({str(sebring)!r})"
-    figure(
-        "Sebring: a process that runs pandas.read_csv alone",
-        _wall([sys.executable, "-c", script]) * 1000,
-        "ms",
-    )

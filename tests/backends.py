@@ -15,9 +15,9 @@ from urllib.parse import quote
 import pytest
 
 POSTGRES_URL = os.environ.get("CHEQUERED_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-_skipped_for_postgres: list[str] = []
+POSTGRES_SKIP = "PostgreSQL at"
+REDIS_SKIP = "Redis at"
 REDIS_URL = os.environ.get("CHEQUERED_TEST_REDIS", "redis://127.0.0.1:6379/0")
-_skipped_for_redis: list[str] = []
 
 
 def redis_or_skip() -> str:
@@ -27,8 +27,7 @@ def redis_or_skip() -> str:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
     except (redis.RedisError, OSError) as exc:
-        _skipped_for_redis.append(str(exc) or "no answer")
-        pytest.skip(f"Redis at {REDIS_URL} does not answer: {exc}")
+        pytest.skip(f"{REDIS_SKIP} {REDIS_URL} does not answer: {exc}")
     return REDIS_URL
 
 
@@ -40,8 +39,9 @@ def postgres_schema_url() -> Iterator[str]:
     try:
         admin = psycopg.connect(plain, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
-        _skipped_for_postgres.append(str(exc).splitlines()[0] if str(exc) else "no answer")
-        pytest.skip(f"PostgreSQL at {plain} does not answer: {exc}")
+        pytest.skip(
+            f"{POSTGRES_SKIP} {plain} does not answer: {str(exc).splitlines()[0] if str(exc) else exc}"
+        )
     name = f"t_{uuid.uuid4().hex[:12]}"
     with admin:
         admin.execute(f'CREATE SCHEMA "{name}"')
@@ -55,10 +55,25 @@ def sqlite_url(directory: Path) -> str:
     return f"sqlite:///{directory / 'store.sqlite'}"
 
 
+def skip_reasons(terminalreporter: pytest.TerminalReporter, prefix: str) -> list[str]:
+    """The reasons of the tests skipped with a reason starting with ``prefix``, from the test reports: they
+    reach the controller from every xdist worker, where a list kept by the tests would not."""
+    reasons = []
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        if isinstance(longrepr, tuple) and len(longrepr) == 3:
+            reason = str(longrepr[2]).removeprefix("Skipped: ")
+            if reason.startswith(prefix):
+                reasons.append(reason)
+    return reasons
+
+
 def report(terminalreporter: pytest.TerminalReporter) -> None:
-    if _skipped_for_postgres:
+    postgres = skip_reasons(terminalreporter, POSTGRES_SKIP)
+    if postgres:
         terminalreporter.write_sep("!", "POSTGRESQL TESTS SKIPPED: the server did not answer", red=True)
-        terminalreporter.write_line(f"{len(_skipped_for_postgres)} tests: {_skipped_for_postgres[0]}")
-    if _skipped_for_redis:
+        terminalreporter.write_line(f"{len(postgres)} tests: {postgres[0]}")
+    redis = skip_reasons(terminalreporter, REDIS_SKIP)
+    if redis:
         terminalreporter.write_sep("!", "REDIS TESTS SKIPPED: the server did not answer", red=True)
-        terminalreporter.write_line(f"{len(_skipped_for_redis)} tests: {_skipped_for_redis[0]}")
+        terminalreporter.write_line(f"{len(redis)} tests: {redis[0]}")

@@ -24,7 +24,7 @@ WEC_2019 = ALKAMEL / "wec-f1datajunkie-WEC"
 RMONITOR = SHARED_DATA / "timing" / "rmonitor"
 PENALTIES = Path(__file__).resolve().parent / "data" / "penalties"
 
-_skipped_for_data: list[str] = []
+DATA_SKIP = "real timing data not present:"
 
 
 def real_file(path: Path) -> Path:
@@ -33,8 +33,7 @@ def real_file(path: Path) -> Path:
         return path
     if os.environ.get("CI"):
         pytest.fail(f"real timing data missing in CI: {path}")
-    _skipped_for_data.append(str(path))
-    pytest.skip(f"real timing data not present: {path} (../shared/data is only in the team's checkout)")
+    pytest.skip(f"{DATA_SKIP} {path} (../shared/data is only in the team's checkout)")
     raise AssertionError("unreachable")
 
 
@@ -59,6 +58,7 @@ class FixedClock:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     backends.report(terminalreporter)
-    if _skipped_for_data:
+    missing = backends.skip_reasons(terminalreporter, DATA_SKIP)
+    if missing:
         terminalreporter.write_sep("!", "REAL-DATA TESTS SKIPPED: ../shared/data is absent", yellow=True)
-        terminalreporter.write_line(f"{len(_skipped_for_data)} tests need files under {SHARED_DATA}")
+        terminalreporter.write_line(f"{len(missing)} tests need files under {SHARED_DATA}")

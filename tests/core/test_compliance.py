@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from chequered import rulebooks
-from chequered.core.compliance import check_race, compliance_document
+from chequered.core.compliance import check_race, compliance_document, success_places
 from chequered.core.model import Driver, DriverCategory, Entry, Lap, Session, SessionKind
 from chequered.core.rulebook import parse_rulebook
 from chequered.importers import alkamel
@@ -158,3 +158,20 @@ def test_the_packaged_season_entries_are_eligible() -> None:
     assert rules.class_rule("Pro-Am") is not None and rules.class_rule("Pro-Am").admits(  # type: ignore[union-attr]
         (DriverCategory.SILVER, DriverCategory.BRONZE)
     )
+
+
+def test_success_places_count_within_the_class_or_overall() -> None:
+    """The previous race's order (cars with a position), as an official results file gives it: in class
+    for a class basis (GT4 Europe), overall for an overall basis."""
+    official = alkamel.read_results(real_file(LONG_BEACH / "202304151405-race-results.csv"))
+    placed = sorted((o for o in official if o.position is not None), key=lambda o: o.position or 0)
+    finishers = [(o.number, o.entry.car_class) for o in placed]
+    by_class = success_places(finishers, rulebooks.load("gt4-europe-2023"))
+    overall = success_places(
+        finishers, parse_rulebook('[rulebook]\nid = "o"\n[pit]\nsuccess_basis = "overall"\n')
+    )
+    assert sorted(overall.values()) == list(range(1, len(finishers) + 1))
+    for car_class in {c for _, c in finishers}:
+        in_class = [n for n, c in finishers if c == car_class]
+        assert [by_class[n] for n in in_class] == list(range(1, len(in_class) + 1))
+    assert by_class != overall

@@ -34,6 +34,8 @@ from tests.store import season_fixture
 from tests.web.conftest import RACE
 
 CHANNEL = f"chequered:live:{RACE}"
+# One Redis for the whole suite and a fixed channel: under xdist these tests share one worker.
+pytestmark = pytest.mark.xdist_group("redis-live-channel")
 
 
 def _free_port() -> int:

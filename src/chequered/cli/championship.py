@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import orjson
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from chequered import rulebooks
-from chequered.cli.app import app
-from chequered.cli.timing import Format, session_kind_from_name
-from chequered.core.compliance import check_race, compliance_document
-from chequered.core.model import Session, SessionKind
-from chequered.core.points import Line, Points, SessionResult, award_points
-from chequered.core.rulebook import Rulebook
-from chequered.core.scenarios import title_scenarios
-from chequered.core.standings import driver_standings, standings_document, team_standings
-from chequered.importers import alkamel
-from chequered.importers.alkamel.season import read_season_dir
-from chequered.importers.results_csv import read_results_csv
+from chequered.cli.app import Format, app
+
+if TYPE_CHECKING:
+    from chequered.core.points import Line, Points, SessionResult
+    from chequered.core.rulebook import Rulebook
 
 
 def load_results(path: Path, rulebook: Rulebook) -> list[SessionResult]:
     """RESULTS.csv, or a season directory of Al Kamel results files."""
+    from chequered.importers.alkamel.season import read_season_dir
+    from chequered.importers.results_csv import read_results_csv
+
     if path.is_dir():
         needs_drive_times = rulebook.scoring.min_drive_minutes is not None
         return read_season_dir(path, fastest_scope=rulebook.points.scope, drive_times=needs_drive_times)
@@ -79,6 +72,10 @@ def standings_command(
 ) -> None:
     """Drivers' (or teams') standings with the per-round breakdown, poles (P), fastest laps (F) and
     dropped results in brackets."""
+    from chequered import rulebooks
+    from chequered.core.points import award_points
+    from chequered.core.standings import driver_standings, standings_document, team_standings
+
     rulebook = rulebooks.load(rules)
     rows = load_results(results, rulebook)
     _check_class(rows, car_class)
@@ -88,11 +85,15 @@ def standings_command(
     standings = compute(awards, rulebook, after, car_class)
     who = "team" if teams else "driver"
     if output is Format.JSON:
+        import orjson
+
         document = standings_document(standings, who)
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
         return
     rounds = sorted({r.round for r in rows if after is None or r.round <= after})
     if output is Format.CSV:
+        import csv
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["position", who, "class", "points", *[f"round_{r}" for r in rounds], "dropped"])
         for s in standings:
@@ -102,6 +103,9 @@ def standings_command(
                 + [len(s.dropped)]
             )
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"{rulebook.name}: {who}s" + (f", {car_class}" if car_class else ""))
     for column in ("pos", who, "class", "points", *[f"round {r}" for r in rounds]):
         table.add_column(column, justify="right" if column in ("pos", "points") else "left")
@@ -127,6 +131,11 @@ def scenarios_command(
     output: Format = typer.Option(Format.TABLE, "--format", help="table or json."),
 ) -> None:
     """Title scenarios after a round: who can still win, the points still available, what each needs."""
+    import orjson
+
+    from chequered import rulebooks
+    from chequered.core.scenarios import title_scenarios
+
     rulebook = rulebooks.load(rules)
     rows = load_results(results, rulebook)
     _check_class(rows, car_class)
@@ -158,19 +167,31 @@ def check_command(
 ) -> None:
     """Compliance report of a race: pit window, stop time (with success penalty), driving times, class
     eligibility. Each finding names the car, the rule and the measured value."""
+    from chequered import rulebooks
+    from chequered.cli.timing import session_kind_from_name
+    from chequered.core.compliance import check_race, compliance_document, success_places
+    from chequered.core.model import Session, SessionKind
+    from chequered.importers import alkamel
+
     rulebook = rulebooks.load(rules)
     timing = alkamel.read_laps(laps_file)
     if results is not None:
         timing, _ = alkamel.merge_entries(timing, alkamel.read_results(results))
     previous_places: dict[str, int] = {}
     if previous is not None:
-        previous_places = _previous_places(alkamel.read_results(previous), rulebook)
+        finishers = sorted(
+            (o for o in alkamel.read_results(previous) if o.position is not None),
+            key=lambda o: o.position or 0,
+        )
+        previous_places = success_places(((o.number, o.entry.car_class) for o in finishers), rulebook)
     kind = session_kind_from_name(laps_file.name)
     if kind is not SessionKind.RACE:
         raise typer.BadParameter(f"{laps_file.name} is not a race (it reads as {kind.value})")
     session = Session(id=laps_file.stem, name=laps_file.stem, kind=kind)
     report = check_race(session, timing.entries, timing.laps, rulebook, previous_places)
     if output is Format.JSON:
+        import orjson
+
         document = compliance_document(report)
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
         return
@@ -180,13 +201,3 @@ def check_command(
         print(f"  #{v.number} {v.rule}: {v.message}")
     for note in report.notes:
         print(f"  note: {note}")
-
-
-def _previous_places(official: list[alkamel.OfficialResult], rulebook: Rulebook) -> dict[str, int]:
-    places: dict[str, int] = {}
-    counts: dict[str, int] = {}
-    for o in sorted((o for o in official if o.position is not None), key=lambda o: o.position or 0):
-        group = o.entry.car_class if rulebook.pit.success_basis == "class" else ""
-        counts[group] = counts.get(group, 0) + 1
-        places[o.number] = counts[group]
-    return places

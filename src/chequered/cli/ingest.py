@@ -7,27 +7,23 @@ as it comes, so ``chequered serve`` shows it at ``/live/{session}`` while it hap
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from chequered.cli.app import app
-from chequered.cli.server import DatabaseUrl, open_store
-from chequered.core.errors import ChequeredError, ParseError
-from chequered.importers.rmonitor.feed import Problem
-from chequered.importers.rmonitor.records import read_capture
-from chequered.importers.rmonitor.stream import Clock, Connection, SystemClock, follow, replay
+from chequered.cli.app import sub_app
+from chequered.cli.server import DatabaseUrl
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded by the command, with the importers and the store: not by `chequered --help`
+    import asyncio
+
     from chequered.cli.rmonitor_ingest import RMonitorIngest
+    from chequered.importers.rmonitor.feed import Problem
+    from chequered.importers.rmonitor.stream import Clock, Connection
 
-ingest_app = typer.Typer(help="Feed live timing into the store, as it happens.", no_args_is_help=True)
-app.add_typer(ingest_app, name="ingest")
+ingest_app = sub_app("ingest", "Feed live timing into the store, as it happens.")
 
 
 def _warn(message: str) -> None:
@@ -60,7 +56,13 @@ def ingest_rmonitor(
     database_url: str | None = DatabaseUrl,
 ) -> None:
     """Append an RMonitor feed's sessions, entries, laps, clock and pit-lane crossings to the store."""
+    import asyncio
+
     from chequered.cli.rmonitor_ingest import RMonitorIngest
+    from chequered.cli.server import open_store
+    from chequered.core.errors import ChequeredError, ParseError
+    from chequered.importers.rmonitor.records import read_capture
+    from chequered.importers.rmonitor.stream import SystemClock, replay
 
     if (address is None) == (capture is None):
         raise typer.BadParameter("give either HOST:PORT to follow or --file CAPTURE to replay")
@@ -103,7 +105,15 @@ async def follow_into_store(
     min_backoff: float = 0.1,
 ) -> Connection:
     """Follow ``host:port`` into the store until ``stop`` is set (or SIGINT/SIGTERM), one append per
-    read from the socket; connection news go to stderr. What the feed still holds is stored at the end."""
+    read from the socket; connection news go to stderr. What the feed still holds is stored at the end.
+
+    This is the command's own process: it may take SIGINT and SIGTERM, and gives them back at the end."""
+    import asyncio
+    import contextlib
+    import signal
+
+    from chequered.importers.rmonitor.stream import Connection, follow
+
     stop = stop if stop is not None else asyncio.Event()
     status = status if status is not None else Connection()
     loop = asyncio.get_running_loop()
@@ -125,6 +135,9 @@ async def follow_into_store(
 
 
 async def _connection_news(status: Connection, stop: asyncio.Event) -> None:
+    import asyncio
+    import contextlib
+
     told = 0
     while True:
         for line in status.log[told:]:

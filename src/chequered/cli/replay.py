@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import orjson
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from chequered import rulebooks
-from chequered.cli.app import app
-from chequered.cli.server import DatabaseUrl, open_store
-from chequered.cli.timing import Format
-from chequered.core.documents import classification_document
-from chequered.core.errors import ParseError
-from chequered.core.events import LapCompleted
-from chequered.core.live import LiveState
-from chequered.core.timefmt import format_duration
-from chequered.importers.rmonitor.feed import Problem
-from chequered.importers.rmonitor.records import read_capture
-from chequered.importers.rmonitor.stream import LiveFeed, SystemClock, replay
+from chequered.cli.app import Format, sub_app
+from chequered.cli.server import DatabaseUrl
 
 if TYPE_CHECKING:  # the store and the web app pull in SQLAlchemy and FastAPI: loaded by `replay session`
+    from chequered.core.live import LiveState
+    from chequered.importers.rmonitor.feed import Problem
+    from chequered.importers.rmonitor.stream import SystemClock
     from chequered.store.store import Store
 
-replay_app = typer.Typer(help="Replay a recorded timing stream through the live state.", no_args_is_help=True)
-app.add_typer(replay_app, name="replay")
+replay_app = sub_app("replay", "Replay a recorded timing stream through the live state.")
 
 
 def _report(problem: Problem) -> None:
@@ -46,11 +34,18 @@ def replay_rmonitor(
     output: Format = typer.Option(Format.TABLE, "--format", help="table or json."),
 ) -> None:
     """Replay an RMonitor capture and print the live board of its last session at the end."""
+    from chequered import rulebooks
+    from chequered.core.errors import ParseError
+    from chequered.importers.rmonitor.records import read_capture
+    from chequered.importers.rmonitor.stream import LiveFeed, SystemClock, replay
+
     try:
         data = capture.read_bytes()
     except OSError as exc:
         raise ParseError(str(capture), None, None, f"cannot read: {exc.strerror}") from None
     feed = LiveFeed(rulebooks.load(rules), capture.name, report=_report)
+    import asyncio
+
     asyncio.run(replay(read_capture(data), feed.line, speed, SystemClock()))
     feed.close()
     if feed.live is None:
@@ -66,6 +61,11 @@ def replay_session(
     database_url: str | None = DatabaseUrl,
 ) -> None:
     """Replay a stored session's event log through the live state (paced by the laps' race time)."""
+    import asyncio
+
+    from chequered.cli.server import open_store
+    from chequered.importers.rmonitor.stream import SystemClock
+
     store = open_store(database_url)
     try:
         board, _ = asyncio.run(_replay_stored(store, session_id, speed, SystemClock()))
@@ -77,6 +77,7 @@ def replay_session(
 async def _replay_stored(
     store: Store, session_id: str, speed: float, clock: SystemClock
 ) -> tuple[LiveState, int]:
+    from chequered.core.events import LapCompleted
     from chequered.web.live_hub import board_at, fold_into
 
     board, seq = board_at(store, session_id, upto=0)
@@ -94,12 +95,21 @@ async def _replay_stored(
 
 
 def _print_board(board: LiveState, output: Format) -> None:
+    from chequered.core.documents import classification_document
+
     classification = board.classification()
     if output is Format.JSON:
+        import orjson
+
         document = classification_document(classification)
         document["live"] = board.snapshot()["session"]
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
         return
+    from rich.console import Console
+    from rich.table import Table
+
+    from chequered.core.timefmt import format_duration
+
     table = Table(title=f"{classification.session.name} ({classification.session.kind.value})")
     for column in ("pos", "class_pos", "number", "class", "team", "laps", "total_time", "best_lap", "gap"):
         table.add_column(column)

@@ -15,22 +15,19 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from chequered.cli.app import app
-from chequered.cli.timing import session_kind_from_name
-from chequered.core.model import Session
-from chequered.importers import alkamel
+from chequered.cli.app import app, sub_app
 
 if TYPE_CHECKING:  # the store pulls in SQLAlchemy and Alembic: loaded by the commands that need it
+    import uvicorn
+
     from chequered.store.store import Store
 
 ENV_URL = "CHEQUERED_DATABASE_URL"
 ROLES = ("timekeeper", "steward", "admin")
 DEFAULT_SEASON = "gt4-europe-2023"
 
-token_app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
-import_app = typer.Typer(help="Load timing files into the store.", no_args_is_help=True)
-app.add_typer(token_app, name="token")
-app.add_typer(import_app, name="import")
+token_app = sub_app("token", "API tokens: create (shown once), list, revoke.")
+import_app = sub_app("import", "Load timing files into the store.")
 
 DatabaseUrl = typer.Option(
     None, "--database-url", envvar=ENV_URL, help="SQLAlchemy URL; default: chequered.sqlite here."
@@ -92,8 +89,8 @@ def serve_command(
         typer.echo(f"seeded season {season} into {store.database.engine.url!r}")
     simulator = _start_demo(store, database_url, host, port) if demo else None
     try:
-        uvicorn.run(
-            create_app(store, Settings(pace_collections=True), open_bus(bus_url)),
+        config = uvicorn.Config(
+            create_app(store, Settings(), open_bus(bus_url)),
             host=host,
             port=port,
             log_level="info",
@@ -102,11 +99,32 @@ def serve_command(
             # connection) cost more CPU than the whole rest of the fan-out, and doubled its latency.
             ws_per_message_deflate=False,
         )
+        server = uvicorn.Server(config)
+        with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+            runner.run(_serve_paced(server))
+        if not server.started:
+            sys.exit(3)  # as uvicorn.run: the server did not start (it logged why)
     finally:
         if simulator is not None:
             simulator.terminate()
             simulator.wait(timeout=10)
         store.close()
+
+
+async def _serve_paced(server: uvicorn.Server) -> None:
+    """This process's garbage collector paced for a live server (``collector.py``) while it serves."""
+    import asyncio
+    import contextlib
+
+    from chequered.cli.collector import pace_collections
+
+    pacing = asyncio.get_running_loop().create_task(pace_collections())
+    try:
+        await server.serve()
+    finally:
+        pacing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pacing
 
 
 DEMO_ROUND = 2
@@ -182,6 +200,9 @@ def import_alkamel(
     database_url: str | None = DatabaseUrl,
 ) -> None:
     """Load a lap analysis file into a session (created from the file name if the store lacks it)."""
+    from chequered.cli.timing import session_kind_from_name
+    from chequered.core.model import Session
+    from chequered.importers import alkamel
     from chequered.store.errors import NotFoundError
     from chequered.store.imports import import_timing
 

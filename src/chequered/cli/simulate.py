@@ -3,24 +3,19 @@ RMonitor feed."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
 
-from chequered.cli.app import app
-from chequered.cli.server import DatabaseUrl, open_store, seed_packaged
-from chequered.core.errors import ChequeredError
-from chequered.importers.alkamel.writer import analysis_csv, classification_csv, decisions_csv
-from chequered.seasons import list_seasons, load_season
+from chequered.cli.app import sub_app
+from chequered.cli.server import DatabaseUrl
 
 if TYPE_CHECKING:  # NumPy and the store load with the command that needs them, not with every command
     from chequered.sim.weekend import SimulatedSession, SimulatedWeekend
 
-simulate = typer.Typer(help="Simulate race weekends.", no_args_is_help=True)
-app.add_typer(simulate, name="simulate")
+simulate = sub_app("simulate", "Simulate race weekends.")
 
 
 def session_folder(weekend: SimulatedWeekend, simulated: SimulatedSession) -> str:
@@ -34,6 +29,8 @@ def session_folder(weekend: SimulatedWeekend, simulated: SimulatedSession) -> st
 
 def write_weekend(weekend: SimulatedWeekend, out: Path) -> list[Path]:
     """Write each session's lap analysis, classification and decisions under ``out``."""
+    from chequered.importers.alkamel.writer import analysis_csv, classification_csv, decisions_csv
+
     written: list[Path] = []
     zone = ZoneInfo(weekend.event.circuit.timezone)
     for simulated in weekend.sessions:
@@ -80,7 +77,12 @@ def weekend_command(
     database_url: str | None = DatabaseUrl,
 ) -> None:
     """Simulate one round of a packaged season: FP1, FP2, Q1, Q2, Race 1, Race 2."""
+    import asyncio
+
+    from chequered.cli.server import open_store, seed_packaged
     from chequered.cli.simulate_live import stream_into_store
+    from chequered.core.errors import ChequeredError
+    from chequered.seasons import list_seasons, load_season
     from chequered.sim.rmonitor import parse_address, serve_session
     from chequered.sim.weekend import simulate_weekend
 

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import sys
-from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import orjson
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from chequered import rulebooks
-from chequered.cli.app import app
-from chequered.core.classification import Classification, classify
-from chequered.core.documents import classification_document, stints_document
-from chequered.core.model import Finish, FinishMode, Session, SessionKind
-from chequered.core.reconcile import OfficialLine, Reconciliation, reconcile
-from chequered.core.stints import stints_by_car
-from chequered.core.timefmt import format_duration
-from chequered.importers import alkamel
-from chequered.importers.decisions import read_decisions
+from chequered.cli.app import Format, app
+from chequered.core.model import SessionKind
 
-
-class Format(StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
+if TYPE_CHECKING:
+    from chequered.core.classification import Classification
+    from chequered.core.reconcile import Reconciliation
 
 
 def session_kind_from_name(name: str) -> SessionKind:
@@ -41,6 +27,8 @@ def session_kind_from_name(name: str) -> SessionKind:
 
 
 def _ms(value: int | None) -> str:
+    from chequered.core.timefmt import format_duration
+
     return "" if value is None else format_duration(value)
 
 
@@ -60,6 +48,13 @@ def classify_command(
     ),
 ) -> None:
     """Classify a session from its lap analysis file."""
+    from chequered import rulebooks
+    from chequered.core.classification import classify
+    from chequered.core.model import Finish, FinishMode, Session
+    from chequered.core.reconcile import OfficialLine, reconcile
+    from chequered.importers import alkamel
+    from chequered.importers.decisions import read_decisions
+
     rulebook = rulebooks.load(rules)
     timing = alkamel.read_laps(laps_file)
     official = alkamel.read_results(results) if results else None
@@ -94,17 +89,13 @@ def _print_classification(
     classification: Classification, car_class: str | None, output: Format, check: Reconciliation | None
 ) -> None:
     if output is Format.JSON:
+        import orjson
+
+        from chequered.core.documents import classification_document, reconciliation_document
+
         document = classification_document(classification, car_class)
         if check is not None:
-            document["reconciliation"] = {
-                "matched": check.matched,
-                "total": check.total,
-                "differences": [
-                    {"number": d.number, "field": d.field, "official": d.official, "computed": d.computed}
-                    for d in check.differences
-                ],
-                "summary": check.summary,
-            }
+            document["reconciliation"] = reconciliation_document(check)
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")
         return
     rows = classification.in_class(car_class) if car_class else classification.results
@@ -137,10 +128,15 @@ def _print_classification(
         for r in rows
     ]
     if output is Format.CSV:
+        import csv
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow((*columns, "status"))
         writer.writerows(values)
     else:
+        from rich.console import Console
+        from rich.table import Table
+
         table = Table(title=f"{classification.session.name} ({classification.session.kind.value})")
         for column in (*columns, "status"):
             table.add_column(column, justify="right" if column in ("pos", "class_pos", "laps") else "left")
@@ -160,6 +156,12 @@ def stints_command(
     output: Format = typer.Option(Format.TABLE, "--format", help="table or json."),
 ) -> None:
     """Print each car's stints (driver, laps, driving time) and pit stops (in-lap, out-lap, pit time)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from chequered.core.stints import stints_by_car
+    from chequered.importers import alkamel
+
     timing = alkamel.read_laps(laps_file)
     by_car = stints_by_car(timing.laps)
     cars = [
@@ -168,6 +170,10 @@ def stints_command(
     if car is not None and not cars:
         raise typer.BadParameter(f"no car {car!r} in {laps_file}", param_hint="--car")
     if output is Format.JSON:
+        import orjson
+
+        from chequered.core.documents import stints_document
+
         sys.stdout.buffer.write(orjson.dumps(stints_document(cars), option=orjson.OPT_INDENT_2) + b"\n")
         return
     console = Console()

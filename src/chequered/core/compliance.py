@@ -218,6 +218,19 @@ def check_entries(
     return tuple(violations), tuple(notes)
 
 
+def success_places(finishers: Iterable[tuple[str, str]], rulebook: Rulebook) -> dict[str, int]:
+    """Each car's place in a race for its success penalty in the next one: overall, or in its class when
+    the rulebook's success basis is the class. ``finishers`` are ``(number, class)`` in finishing order,
+    the cars with a position only."""
+    places: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for number, car_class in finishers:
+        group = car_class if rulebook.pit.success_basis == "class" else ""
+        counts[group] = counts.get(group, 0) + 1
+        places[number] = counts[group]
+    return places
+
+
 def check_race(
     session: Session,
     entries: Sequence[Entry],

@@ -7,6 +7,7 @@ from typing import Any
 
 from chequered.core.classification import Classification, FastestLap, Result
 from chequered.core.model import Circuit, Driver, DriverCategory, Entry
+from chequered.core.reconcile import Reconciliation
 from chequered.core.stints import CarStints
 
 
@@ -153,4 +154,17 @@ def stints_document(cars: list[CarStints]) -> dict[str, Any]:
             }
             for car in cars
         ]
+    }
+
+
+def reconciliation_document(check: Reconciliation) -> dict[str, Any]:
+    """A computed classification checked against the official one: what matched, and each difference."""
+    return {
+        "matched": check.matched,
+        "total": check.total,
+        "differences": [
+            {"number": d.number, "field": d.field, "official": d.official, "computed": d.computed}
+            for d in check.differences
+        ],
+        "summary": check.summary,
     }

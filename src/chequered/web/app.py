@@ -7,8 +7,6 @@ app's lifespan stops the hub's readers and closes the bus at shutdown.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -19,7 +17,6 @@ from fastapi.templating import Jinja2Templates
 from chequered.bus import Bus, MemoryBus
 from chequered.store.store import Store
 from chequered.web import admin, championship, decisions, live, pages, problems, results, seasons, timing
-from chequered.web.collector import pace_collections
 from chequered.web.deps import Settings
 from chequered.web.limits import BodyLimit
 from chequered.web.live_hub import LiveHub
@@ -41,16 +38,9 @@ def create_app(store: Store, settings: Settings, bus: Bus | None = None) -> Fast
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        pacing = (
-            asyncio.get_running_loop().create_task(pace_collections()) if settings.pace_collections else None
-        )
         try:
             yield
         finally:
-            if pacing is not None:
-                pacing.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await pacing
             await hub.close()  # (and the bus; never waits on it for long)
 
     app = FastAPI(

@@ -17,8 +17,6 @@ class Settings:
     max_upload_bytes: int = 64 * 1024 * 1024
     max_json_bytes: int = 256 * 1024
     title: str = "chequered"
-    # A server process paces the garbage collector (web/collector.py); apps made in tests do not.
-    pace_collections: bool = False
 
 
 def store_of(request: Request) -> Store:

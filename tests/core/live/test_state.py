@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import random
+
 import pytest
 
 from chequered import rulebooks
@@ -30,6 +33,18 @@ RACES = [
     ("2023/12-watkins-glen-international/202306251040-race-laps.csv", 360, 67),
     ("2024/05-sebring-international-raceway/202403160940-race-laps.csv", 720, 113),
 ]
+SAMPLED = 20  # prefixes checked at seeded random points of the race, plus the last laps
+FINISH = 10
+
+
+def _checkpoints(total: int, every: int | None, seed: str) -> set[int]:
+    """After which lap (counted) the live order is compared with ``classify``: every ``every`` laps and the
+    last 60 (the full sweep), or ``SAMPLED`` seeded points and the last ``FINISH`` laps."""
+    if every is not None:
+        return {n for n in range(1, total + 1) if n % every == 0 or n > total - 60}
+    return set(random.Random(seed).sample(range(1, total + 1), SAMPLED)) | set(
+        range(total - FINISH + 1, total + 1)
+    )
 
 
 @pytest.mark.realdata
@@ -38,7 +53,23 @@ RACES = [
 def test_live_equals_classification_through_imsa_race(
     path: str, minutes: int, every: int, timed: bool
 ) -> None:
+    """A sample of the race's prefixes; the full sweep is ``test_live_equals_classification_full_sweep``."""
+    _replay_and_compare(path, minutes, None, timed)
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+@pytest.mark.skipif(not os.environ.get("CHEQUERED_FULL_SWEEP"), reason="full sweep: CHEQUERED_FULL_SWEEP=1")
+@pytest.mark.parametrize(("path", "minutes", "every"), RACES, ids=["long-beach", "watkins-glen", "sebring"])
+@pytest.mark.parametrize("timed", [False, True], ids=["no-finish", "timed"])
+def test_live_equals_classification_full_sweep(path: str, minutes: int, every: int, timed: bool) -> None:
+    """About 150 points spread over the race, and every lap of the finish."""
+    _replay_and_compare(path, minutes, every, timed)
+
+
+def _replay_and_compare(path: str, minutes: int, every: int | None, timed: bool) -> None:
     timing = alkamel.read_laps(real_file(IMSA / path))
+    checkpoints = _checkpoints(len(timing.laps), every, f"{path}:{timed}")
     rules = rulebooks.load("imsa-2023")
     finish = Finish(FinishMode.TIME, minutes * 60_000) if timed else None
     session = Session("race", "Race", SessionKind.RACE, finish)
@@ -52,8 +83,7 @@ def test_live_equals_classification_through_imsa_race(
             live.apply(event)
             if isinstance(event, LapCompleted):
                 laps.append(event.lap)
-                # about 150 points spread over the race, and every lap of the finish
-                if len(laps) % every == 0 or len(laps) > len(timing.laps) - 60:
+                if len(laps) in checkpoints:
                     assert live.classification() == classify(session, timing.entries, laps, [], rules)
                     checked += 1
     assert not assembler.rejected
@@ -61,7 +91,7 @@ def test_live_equals_classification_through_imsa_race(
     assert sorted((lap.car, lap.lap, lap.elapsed_ms) for lap in laps) == sorted(
         (lap.car, lap.lap, lap.elapsed_ms) for lap in timing.laps
     )
-    assert checked >= len(timing.laps) // every
+    assert checked == len(checkpoints)
     final = classify(session, timing.entries, laps, [], rules)
     assert live.classification() == final
     assert live.snapshot()["cars"][0]["car"] == final.results[0].car

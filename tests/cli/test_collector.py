@@ -7,9 +7,7 @@ import asyncio
 import contextlib
 import gc
 
-from fastapi.testclient import TestClient
-
-from chequered.web.collector import pace_collections
+from chequered.cli.collector import pace_collections
 
 
 class _Cycle:
@@ -36,8 +34,3 @@ def test_survivors_are_frozen_then_thawed_and_collected_and_all_thawed_at_the_en
     assert released > 0
     assert after == 0
     assert not any(isinstance(o, _Cycle) for o in gc.get_objects())
-
-
-def test_an_app_made_for_tests_does_not_touch_the_collector(client: TestClient) -> None:
-    assert client.get("/api/seasons").status_code == 200
-    assert gc.get_freeze_count() == 0

@@ -1,4 +1,6 @@
-"""Garbage collection paced for a live server: long-lived objects kept out of full collections.
+"""Garbage collection paced for the ``serve`` process: long-lived objects kept out of full collections.
+
+The command sets it up for its own process; the web app (library code) leaves the collector alone.
 
 Every fan's connection holds a few hundred objects the cyclic collector tracks (the ASGI stack's
 coroutines, the protocol, its buffers). With 2,000 fans a full collection walks half a million of them

@@ -13,12 +13,13 @@ from rich.table import Table
 
 from chequered import rulebooks
 from chequered.cli.app import app
-from chequered.cli.timing import Format, session_kind_from_name
+from chequered.cli.timing import Format
 from chequered.core.compliance import check_race, compliance_document
 from chequered.core.model import Session, SessionKind
 from chequered.core.points import Line, Points, SessionResult, award_points
 from chequered.core.rulebook import Rulebook
 from chequered.core.scenarios import title_scenarios
+from chequered.core.session_kind import read_kind
 from chequered.core.standings import driver_standings, standings_document, team_standings
 from chequered.importers import alkamel
 from chequered.importers.alkamel.season import read_season_dir
@@ -165,7 +166,7 @@ def check_command(
     previous_places: dict[str, int] = {}
     if previous is not None:
         previous_places = _previous_places(alkamel.read_results(previous), rulebook)
-    kind = session_kind_from_name(laps_file.name)
+    kind = read_kind(timing.laps, laps_file.name).kind
     if kind is not SessionKind.RACE:
         raise typer.BadParameter(f"{laps_file.name} is not a race (it reads as {kind.value})")
     session = Session(id=laps_file.stem, name=laps_file.stem, kind=kind)

@@ -18,6 +18,7 @@ from chequered.core.classification import Classification, classify
 from chequered.core.documents import classification_document, stints_document
 from chequered.core.model import Finish, FinishMode, Session, SessionKind
 from chequered.core.reconcile import OfficialLine, Reconciliation, reconcile
+from chequered.core.session_kind import KindReading, read_kind
 from chequered.core.stints import stints_by_car
 from chequered.core.timefmt import format_duration
 from chequered.importers import alkamel
@@ -28,16 +29,6 @@ class Format(StrEnum):
     TABLE = "table"
     CSV = "csv"
     JSON = "json"
-
-
-def session_kind_from_name(name: str) -> SessionKind:
-    """Al Kamel names the session in folders and files: ``_Race``, ``_Qualifying``, ``_Free Practice 1``."""
-    lowered = name.lower()
-    if "qualif" in lowered:
-        return SessionKind.QUALIFYING
-    if "practice" in lowered or "fp" in lowered.replace("_", " ").split():
-        return SessionKind.PRACTICE
-    return SessionKind.RACE
 
 
 def _ms(value: int | None) -> str:
@@ -53,7 +44,7 @@ def classify_command(
     car_class: str | None = typer.Option(None, "--class", help="Show one class only."),
     output: Format = typer.Option(Format.TABLE, "--format", help="table, csv or json."),
     kind: SessionKind | None = typer.Option(
-        None, "--kind", help="Session kind; by default from the file name."
+        None, "--kind", help="Session kind; by default what the timing says (the file name as a hint)."
     ),
     duration_min: int | None = typer.Option(
         None, "--duration", min=1, help="Timed session length in minutes."
@@ -68,12 +59,8 @@ def classify_command(
         timing, mapping = alkamel.merge_entries(timing, official)
     decisions = read_decisions(penalties) if penalties else []
     finish = Finish(FinishMode.TIME, duration_min * 60_000) if duration_min else None
-    session = Session(
-        id=laps_file.stem,
-        name=laps_file.stem,
-        kind=kind or session_kind_from_name(laps_file.name),
-        finish=finish,
-    )
+    reading = read_kind(timing.laps, laps_file.name, kind)
+    session = Session(id=laps_file.stem, name=laps_file.stem, kind=reading.kind, finish=finish)
     classification = classify(session, timing.entries, timing.laps, decisions, rulebook)
     check = None
     if official is not None:
@@ -87,14 +74,23 @@ def classify_command(
         raise typer.BadParameter(
             f"no car in class {car_class!r}; classes: {', '.join(known)}", param_hint="--class"
         )
-    _print_classification(classification, car_class, output, check)
+    _print_classification(classification, car_class, output, check, reading)
 
 
 def _print_classification(
-    classification: Classification, car_class: str | None, output: Format, check: Reconciliation | None
+    classification: Classification,
+    car_class: str | None,
+    output: Format,
+    check: Reconciliation | None,
+    reading: KindReading,
 ) -> None:
     if output is Format.JSON:
         document = classification_document(classification, car_class)
+        document["session_kind"] = {
+            "kind": reading.kind.value,
+            "from": reading.source,
+            "reason": reading.reason,
+        }
         if check is not None:
             document["reconciliation"] = {
                 "matched": check.matched,

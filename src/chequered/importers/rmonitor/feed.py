@@ -28,6 +28,7 @@ from chequered.core.events import (
     SessionOpened,
 )
 from chequered.core.model import Entry, Lap, Session, SessionKind
+from chequered.core.session_kind import kind_from_name
 from chequered.importers.rmonitor.records import (
     ClassInfo,
     Competitor,
@@ -71,15 +72,9 @@ _CORRECTION = "timing correction"  # the reason of the lap penalties the feed ma
 
 
 def session_kind(name: str) -> SessionKind:
-    """The kind of an Orbits run from its name: qualifying, practice/test/HPDE/warm-up, else a race."""
-    lowered = name.lower()
-    if "qualif" in lowered:
-        return SessionKind.QUALIFYING
-    if any(word in lowered for word in ("practice", "hpde", "warm")):
-        return SessionKind.PRACTICE
-    if "test" in lowered and "race" not in lowered:
-        return SessionKind.PRACTICE
-    return SessionKind.RACE
+    """The kind of an Orbits run from its name (a live run has no laps yet to tell): a race unless the
+    name says otherwise (see ``core.session_kind.kind_from_name``)."""
+    return kind_from_name(name) or SessionKind.RACE
 
 
 def _slug(text: str) -> str:

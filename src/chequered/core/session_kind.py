@@ -37,13 +37,13 @@ def kind_from_name(name: str) -> SessionKind | None:
     qualifying; practice, test, warm-up, HPDE and numbered sessions; a race."""
     lowered = name.lower().replace("_", " ")
     words = set(re.split(r"[^a-z0-9]+", lowered))
+    if "qualif" in lowered:
+        return SessionKind.RACE if "race" in words else SessionKind.QUALIFYING
+    if words & {"practice", "fp", "fp1", "fp2", "fp3", "hpde", "session"} or "warm" in lowered:
+        return SessionKind.PRACTICE
     if "race" in words:
         return SessionKind.RACE
-    if "qualif" in lowered:
-        return SessionKind.QUALIFYING
-    if words & {"practice", "fp", "fp1", "fp2", "fp3", "test", "hpde", "session"} or "warm" in lowered:
-        return SessionKind.PRACTICE
-    return None
+    return SessionKind.PRACTICE if "test" in words else None
 
 
 def read_kind(laps: Iterable[Lap], name: str = "", given: SessionKind | None = None) -> KindReading:

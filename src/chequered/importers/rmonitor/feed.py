@@ -113,6 +113,7 @@ class RMonitorFeed:
     _seen_bad: set[str] = field(default_factory=set)
     _flag: str = ""
     _tod_offset_ms: int | None = None
+    race_time_ms: int = 0  # the session clock of the last heartbeat: when a record came, in feed time
     _run: str = ""
     _unnamed: list[LiveEvent] | None = None
     _after_reset: list[Record] | None = None
@@ -287,6 +288,7 @@ class RMonitorFeed:
         self._ensure_session(out)
         self._flag = _FLAGS.get(hb.flag.strip().lower(), hb.flag.strip().lower())
         self._tod_offset_ms = (hb.time_of_day_ms - hb.race_time_ms) % _DAY_MS
+        self.race_time_ms = hb.race_time_ms
         laps_to_go = None if hb.laps_to_go >= 9999 else hb.laps_to_go
         out.append(ClockTicked(hb.race_time_ms, hb.time_to_go_ms, laps_to_go, self._flag))
 

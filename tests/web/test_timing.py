@@ -39,9 +39,9 @@ def _file(rows: list[tuple[str, str, str, str]]) -> bytes:
     for i, (number, car_class, team, driver) in enumerate(rows):
         for lap in range(1, 11):
             ms = 100_000 + i * 100
-            lines.append(
-                f"{number};1;{lap};1:40.{i:03d};{lap * ms // 60_000}:{lap * ms // 1000 % 60:02d}.{lap * ms % 1000:03d};{driver};{car_class};{team}"
-            )
+            at = lap * ms
+            elapsed = f"{at // 60_000}:{at // 1000 % 60:02d}.{at % 1000:03d}"
+            lines.append(f"{number};1;{lap};1:40.{i:03d};{elapsed};{driver};{car_class};{team}")
     return ("\n".join(lines) + "\n").encode()
 
 

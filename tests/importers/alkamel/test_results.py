@@ -288,3 +288,53 @@ def test_results_bad_input() -> None:
 def test_unreadable_path(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="cannot read the file"):
         alkamel.read_laps(tmp_path / "missing.csv")
+
+
+def _practice_and_qualifying_with_results() -> list[Path]:
+    if not IMSA.exists():
+        return []
+    return sorted(
+        p
+        for p in IMSA.rglob("*-laps.csv")
+        if "race" not in p.name and p.with_name(p.name.replace("-laps.csv", "-results.csv")).exists()
+    )
+
+
+def test_practice_and_qualifying_order_reproduces_the_official_results() -> None:
+    """Every IMSA practice and qualifying file with official results beside it: the share of cars in
+    official order (printed), above a floor just under what is reached (177 of 180 cars, 98.3 %: the
+    three misses are cars without a time, which the official results order by a rule not in the file)."""
+    from chequered.core.session_kind import read_kind
+
+    files = _practice_and_qualifying_with_results()
+    real_file(IMSA)
+    assert len(files) >= 5
+    cars = in_order = 0
+    for path in files:
+        timing = alkamel.read_laps(path)
+        official = alkamel.read_results(path.with_name(path.name.replace("-laps.csv", "-results.csv")))
+        timing, mapping = alkamel.merge_entries(timing, official)
+        kind = read_kind(timing.laps, path.name).kind
+        assert kind is not SessionKind.RACE, path.name
+        classification = classify(Session("s", "s", kind), timing.entries, timing.laps, [], DEFAULT_RULEBOOK)
+        position = {r.entry.car: r.position for r in classification.results}
+        placed = [o for o in official if o.position is not None]
+        hits = sum(position.get(mapping[o.entry.car]) == o.position for o in placed)
+        print(f"{path.name}: {hits}/{len(placed)} cars in official order")
+        cars, in_order = cars + len(placed), in_order + hits
+    print(f"practice and qualifying: {in_order}/{cars} = {in_order / cars:.1%} in official order")
+    assert in_order / cars >= 0.97
+
+
+def test_a_car_whose_times_were_all_deleted_has_no_best_lap() -> None:
+    """Road Atlanta 2023 qualifying: #59 and #63 ran 12 and 10 laps, every time deleted (no lap keeps
+    an improvement mark); the official results give them no time, behind every car with one."""
+    path = IMSA / "2023/21-road-atlanta/202310131520-qualifying-laps.csv"
+    timing = alkamel.read_laps(real_file(path))
+    quali = Session("q", "q", SessionKind.QUALIFYING)
+    classification = classify(quali, timing.entries, timing.laps, [], DEFAULT_RULEBOOK)
+    for car in ("59", "63"):
+        assert not any(lap.counts for lap in timing.laps if lap.car == car)
+        result = classification.result(car)
+        assert result is not None and result.best_lap_ms is None
+    assert any(lap.counts for lap in timing.laps if lap.car == "47")

@@ -36,12 +36,13 @@ def parse_laps(data: bytes, source: str) -> Timing:
         Column("PIT_TIME", "a time", parse_duration),
         Column("FLAG_AT_FL", "a flag"),
         Column("KPH", "a speed", float),
+        Column("LAP_IMPROVEMENT", "an improvement mark", whole_number),
         *sectors,
     ]
     rows, values = table.columns(columns)
     cars = _Cars()
     laps = []
-    for row, number, lap, lap_time, elapsed, driver, name, pit, pit_time, flag, kph, *times in zip(
+    for row, number, lap, lap_time, elapsed, driver, name, pit, pit_time, flag, kph, _, *times in zip(
         rows, *values, strict=True
     ):
         name = cars.shared(name)
@@ -62,7 +63,20 @@ def parse_laps(data: bytes, source: str) -> Timing:
         )
     if not laps:
         raise ParseError(source, 2, None, "no lap rows after the header (truncated file?)")
+    if "LAP_IMPROVEMENT" in table:
+        laps = _counted(laps, values[10])
     return Timing(entries=cars.entries(), laps=tuple(laps), source=source, notes=tuple(cars.notes))
+
+
+def _counted(laps: list[Lap], marks: list[int | None]) -> list[Lap]:
+    """Laps whose time the timing system did not count, from what each row says about itself.
+
+    Al Kamel marks a lap that improved a best (``LAP_IMPROVEMENT`` above 0), and every car that sets a
+    time has its first timed lap marked at least; a car whose times were all deleted (Road Atlanta 2023
+    qualifying: #59 and #63, classified without a time) has no mark left. The marks are not kept
+    reliably otherwise (#47's counted 1:24.981 is unmarked there), so they are read for that only."""
+    marked = {lap.car for lap, mark in zip(laps, marks, strict=True) if mark}
+    return [lap if lap.car in marked else lap._replace(counts=False) for lap in laps]
 
 
 class _Cars:

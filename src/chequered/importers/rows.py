@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
@@ -157,34 +158,46 @@ class Table:
                 )
             yield row
 
-    def columns(self, columns: Sequence[Column]) -> tuple[list[Row], list[list[Any]]]:
-        """The complete rows, and the values of each of ``columns`` converted, a column at a time.
+    def columns(self, columns: Sequence[Column]) -> tuple[list[int], list[list[Any]]]:
+        """The line of each complete row, and the values of each of ``columns`` converted, a column at a
+        time (a column the file lacks reads as blanks).
 
         A long race file holds some hundred thousand times, most of them repeated (sector times, the
-        flag, the driver): each distinct value of a column is converted once. A value refused names its
-        first line and the column."""
-        rows = list(self.complete_rows())
-        fields = list(
-            zip(*(row.fields for row in rows), strict=False)
-        )  # complete: each as wide as the header
+        flag, the driver): each distinct value of a column is converted once. Only the wanted fields
+        of a row are kept, in one tuple (a row's list is freed as soon as it is read). A value refused
+        names its first line and the column."""
+        present = [c for c in columns if c.name in self.index]
+        pick = operator.itemgetter(*(self.index[c.name] for c in present), len(self.header))
+        lines: list[int] = []
+        picked: list[tuple[str, ...]] = []
+        for row in self.complete_rows():
+            lines.append(row.line)
+            picked.append(pick([*row.fields, ""]))
+        by_name = dict(zip((c.name for c in present), zip(*picked, strict=False), strict=False))
         converted: list[list[Any]] = []
         for column in columns:
-            i = self.index.get(column.name)
-            values = [v.strip() for v in fields[i]] if i is not None and fields else [""] * len(rows)
+            raw = by_name.get(column.name)
+            values = [v.strip() for v in raw] if raw is not None else [""] * len(lines)
             distinct = set(values)
             if column.required and "" in distinct:
-                raise rows[values.index("")].error(column.name, f"{column.what} is missing (truncated row?)")
+                line = lines[values.index("")]
+                raise ParseError(self.source, line, column.name, f"{column.what} is missing (truncated row?)")
             if column.parse is str:
                 converted.append(values)
                 continue
-            parsed: dict[str, Any] = {"": None}
-            for value in distinct:
-                if value:
+            distinct.discard("")
+            try:
+                parsed: dict[str, Any] = dict(zip(distinct, map(column.parse, distinct), strict=True))
+            except ValueError:
+                for value in distinct:  # again one at a time, to say which value and where
                     try:
-                        parsed[value] = column.parse(value)
+                        column.parse(value)
                     except ValueError:
-                        raise rows[values.index(value)].error(
-                            column.name, f"{value!r} is not {column.what}"
+                        line = lines[values.index(value)]
+                        raise ParseError(
+                            self.source, line, column.name, f"{value!r} is not {column.what}"
                         ) from None
-            converted.append([parsed[value] for value in values])
-        return rows, converted
+                raise
+            parsed[""] = None
+            converted.append(list(map(parsed.__getitem__, values)))
+        return lines, converted

@@ -9,7 +9,7 @@ from __future__ import annotations
 from chequered.core.errors import ParseError
 from chequered.core.model import Driver, Entry, Lap, Timing
 from chequered.core.timefmt import parse_duration
-from chequered.importers.rows import Column, Row, Table, whole_number
+from chequered.importers.rows import Column, Table, whole_number
 
 LAP_COLUMNS = ("NUMBER", "LAP_NUMBER", "LAP_TIME", "ELAPSED")
 ENTRY_COLUMNS = ("CLASS", "TEAM", "GROUP", "MANUFACTURER")
@@ -37,18 +37,20 @@ def parse_laps(data: bytes, source: str) -> Timing:
         Column("FLAG_AT_FL", "a flag"),
         Column("KPH", "a speed", float),
         Column("LAP_IMPROVEMENT", "an improvement mark", whole_number),
+        *(Column(name, name.lower()) for name in ENTRY_COLUMNS),
         *sectors,
     ]
-    rows, values = table.columns(columns)
+    lines, values = table.columns(columns)
     cars = _Cars()
     laps = []
-    for row, number, lap, lap_time, elapsed, driver, name, pit, pit_time, flag, kph, _, *times in zip(
-        rows, *values, strict=True
+    for line, number, lap, lap_time, elapsed, driver, name, pit, pit_time, flag, kph, _, *rest in zip(
+        lines, *values, strict=True
     ):
+        entry, times = rest[: len(ENTRY_COLUMNS)], rest[len(ENTRY_COLUMNS) :]
         name = cars.shared(name)
         laps.append(
             Lap(
-                car=cars.key(row, number, lap, driver or 1, name),
+                car=cars.key(line, number, lap, driver or 1, name, entry),
                 lap=lap,
                 lap_time_ms=lap_time,
                 elapsed_ms=elapsed,
@@ -95,16 +97,16 @@ class _Cars:
         """One string for every repeat of a value (a driver's name, a flag)."""
         return self._texts.setdefault(value, value)
 
-    def key(self, row: Row, number: str, lap: int, driver: int, name: str) -> str:
+    def key(self, line: int, number: str, lap: int, driver: int, name: str, entry: list[str]) -> str:
         """The car key of a row. A number whose laps start over after another car's rows is a second
         car under the same number (anonymised data sets have them); it is keyed ``number#2``."""
         key = self._current.get(number, number)
         if number != self._previous and key in self._last_lap and lap <= self._last_lap[key]:
             count = sum(1 for k in self._last_lap if k.split("#")[0] == number) + 1
             key = f"{number}#{count}"
-            self.notes.append(f"two cars carry number {number}; the one from line {row.line} is keyed {key}")
+            self.notes.append(f"two cars carry number {number}; the one from line {line} is keyed {key}")
         if key not in self._entries:
-            self._entries[key] = (number, *(row.text(name) for name in ENTRY_COLUMNS))
+            self._entries[key] = (number, *entry)
         self._current[number] = key
         self._previous = number
         self._last_lap[key] = lap

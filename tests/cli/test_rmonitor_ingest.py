@@ -278,3 +278,44 @@ def test_an_ingest_restarted_mid_session_stores_nothing_twice(store: Store) -> N
     want, got = feed.live.classification(), board.classification()
     assert got.results == want.results and got.fastest_lap == want.fastest_lap
     assert board.snapshot()["cars"] == feed.live.snapshot()["cars"]
+
+
+def _ingest_file(store: Store, data: bytes, source: str) -> RMonitorIngest:
+    ingest = RMonitorIngest(store, source, None)
+    for raw in read_capture(data):
+        ingest.line(raw)
+    ingest.close()
+    return ingest
+
+
+@pytest.mark.parametrize("name", ["sebring-2009-s4", "orbits-mock"])
+def test_the_same_capture_ingested_again_stores_nothing_twice(store: Store, name: str) -> None:
+    """Each run added 41 entry events: an entry's identity was its version count in the store."""
+    data = real_file(CAPTURES[name]).read_bytes()
+    first = _ingest_file(store, data, "capture")
+    held = {sid: store.events(sid) for sid in first.sessions}
+    assert sum(e.kind == "entry" for events in held.values() for e in events) > 0
+    again = _ingest_file(store, data, "capture")
+    assert [count.appended for count in again.sessions.values()] == [0] * len(again.sessions)
+    assert {sid: store.events(sid) for sid in first.sessions} == held
+
+
+def test_bad_lines_are_reported_once_by_line_and_skipped_and_the_ingest_goes_on(store: Store) -> None:
+    lines = [
+        '$B,5,"Race"',
+        "$A,,,,",
+        "$B,,",
+        '$A,"","",1,"a","b","c",1',
+        '$A,"7","7",123,"Team","Seven","USA",1',
+        '$G,1,"7",99999999999999999999999,"00:01:40.000"',
+        '$A,"8","8",1,"' + "x" * 1_000_000 + '","y","z",1',
+        "$A,,,,",
+        '$G,1,"7",1,"00:01:40.000"',
+    ]
+    ingest = _ingest_file(store, "\r\n".join(lines).encode() + b"\r\n", "garbage")
+    assert [p.line_no for p in ingest.problems] == [2, 3, 4, 6, 7]  # line 8 repeats line 2: once
+    assert "at most" in ingest.problems[3].message and "at most" in ingest.problems[4].message
+    assert list(ingest.sessions) == ["race"]
+    entries = [e.event() for e in store.events("race") if e.kind == "entry"]
+    assert [e.entry.number for e in entries if isinstance(e, EntryRegistered)] == ["7"]
+    assert any(e.kind == "lap" for e in store.events("race"))

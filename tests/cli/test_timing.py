@@ -11,8 +11,6 @@ import pytest
 from typer.testing import CliRunner
 
 from chequered.cli.app import _register, app
-from chequered.cli.timing import session_kind_from_name
-from chequered.core.model import SessionKind
 from tests.conftest import GRCUP, IMSA, PENALTIES, real_file
 
 _register()
@@ -133,18 +131,6 @@ def test_stints_table_for_unknown_car_is_a_usage_error() -> None:
     assert outcome.exit_code == 2
 
 
-@pytest.mark.parametrize(
-    ("name", "kind"),
-    [
-        ("23_Analysis_Race_Hour 6.CSV", SessionKind.RACE),
-        ("23_Analysis_Qualifying Practice.CSV", SessionKind.QUALIFYING),
-        ("23_Analysis_Free Practice 1.CSV", SessionKind.PRACTICE),
-    ],
-)
-def test_session_kind_from_file_name(name: str, kind: SessionKind) -> None:
-    assert session_kind_from_name(name) is kind
-
-
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     code = "from chequered.cli.app import main; main()"
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
@@ -195,3 +181,41 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     assert outcome.returncode == 2
     assert "cannot read the file" in outcome.stderr
     assert "Traceback" not in outcome.stderr
+
+
+def test_a_laps_file_cut_off_mid_row_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A truncated download: its cut last row is refused at its line, not read as a lap."""
+    data = real_file(PAIRS["imsa-long-beach-2023"][0]).read_bytes()
+    cut = tmp_path / "202304151405-race-laps.csv"
+    cut.write_bytes(data[: data.rstrip().rfind(b"\n") + 40])
+    lines = cut.read_bytes().count(b"\n") + 1
+    outcome = _cli("classify", str(cut), "--format", "json")
+    assert outcome.returncode == 2
+    assert outcome.stdout == ""
+    assert outcome.stderr.count("\n") == 1
+    assert f"line {lines}" in outcome.stderr and "cut off mid-row" in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "args", "kind", "source"),
+    [
+        (IMSA / "2024/19-road-atlanta/202410101040-practice-1-laps.csv", [], "practice", "timing"),
+        (IMSA / "2023/21-road-atlanta/202310131520-qualifying-laps.csv", [], "qualifying", "timing"),
+        (IMSA / "2023/08-long-beach-street-circuit/202304151405-race-laps.csv", [], "race", "timing"),
+        (
+            IMSA / "2023/08-long-beach-street-circuit/202304151405-race-laps.csv",
+            ["--kind", "practice"],
+            "practice",
+            "given",
+        ),
+    ],
+)
+def test_json_says_which_kind_was_chosen_and_from_what(
+    path: Path, args: list[str], kind: str, source: str
+) -> None:
+    result = runner.invoke(app, ["classify", str(real_file(path)), "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    reading = json.loads(result.stdout)["session_kind"]
+    assert (reading["kind"], reading["from"]) == (kind, source)
+    assert reading["reason"]
+    assert json.loads(result.stdout)["session"]["kind"] == kind

@@ -168,9 +168,9 @@ def check_command(
     """Compliance report of a race: pit window, stop time (with success penalty), driving times, class
     eligibility. Each finding names the car, the rule and the measured value."""
     from chequered import rulebooks
-    from chequered.cli.timing import session_kind_from_name
     from chequered.core.compliance import check_race, compliance_document, success_places
     from chequered.core.model import Session, SessionKind
+    from chequered.core.session_kind import read_kind
     from chequered.importers import alkamel
 
     rulebook = rulebooks.load(rules)
@@ -184,7 +184,7 @@ def check_command(
             key=lambda o: o.position or 0,
         )
         previous_places = success_places(((o.number, o.entry.car_class) for o in finishers), rulebook)
-    kind = session_kind_from_name(laps_file.name)
+    kind = read_kind(timing.laps, laps_file.name).kind
     if kind is not SessionKind.RACE:
         raise typer.BadParameter(f"{laps_file.name} is not a race (it reads as {kind.value})")
     session = Session(id=laps_file.stem, name=laps_file.stem, kind=kind)

@@ -56,7 +56,7 @@ class _Entries:
     """A store session's last stored entry of each car, and how many entries of the car it holds."""
 
     last: dict[str, Entry] = field(default_factory=dict)
-    versions: dict[str, int] = field(default_factory=dict)
+    said: dict[tuple[str, int], int] = field(default_factory=dict)  # entries of a car at a clock time
 
 
 class RMonitorIngest:
@@ -149,8 +149,9 @@ class RMonitorIngest:
             if entries.last.get(car) == event.entry:
                 return  # the car's entry as stored: nothing changed
             entries.last[car] = event.entry
-            entries.versions[car] = version = entries.versions.get(car, 0) + 1
-            source_id = f"entry:{car}:{version}"
+            at = (car, self.feed.race_time_ms)
+            entries.said[at] = count = entries.said.get(at, 0) + 1
+            source_id = f"entry:{car}:{at[1]}:{count}"
         if not self._batches or self._batches[-1].session_id != session_id:
             self._batches.append(_Batch(session_id))
         self._batches[-1].events.append(event)
@@ -212,5 +213,4 @@ class RMonitorIngest:
                 event = stored.event()
                 if isinstance(event, EntryRegistered):
                     entries.last[event.entry.car] = event.entry
-                    entries.versions[event.entry.car] = entries.versions.get(event.entry.car, 0) + 1
         return session_id

@@ -200,7 +200,6 @@ def import_alkamel(
     database_url: str | None = DatabaseUrl,
 ) -> None:
     """Load a lap analysis file into a session (created from the file name if the store lacks it)."""
-    from chequered.cli.timing import session_kind_from_name
     from chequered.core.model import Session
     from chequered.importers import alkamel
     from chequered.store.errors import NotFoundError
@@ -212,9 +211,11 @@ def import_alkamel(
         try:
             store.session(session_id)
         except NotFoundError:
-            kind = session_kind_from_name(laps_file.name)
-            store.create_session(Session(session_id, laps_file.stem, kind))
-            typer.echo(f"created session {session_id} ({kind.value}, from the file name)")
+            from chequered.core.session_kind import read_kind
+
+            reading = read_kind(timing.laps, laps_file.name)
+            store.create_session(Session(session_id, laps_file.stem, reading.kind))
+            typer.echo(f"created session {session_id} ({reading.kind.value}, from the {reading.source})")
         result = import_timing(store, session_id, timing, f"cli:{getpass.getuser()}")
     finally:
         store.close()

@@ -14,16 +14,7 @@ from chequered.core.model import SessionKind
 if TYPE_CHECKING:
     from chequered.core.classification import Classification
     from chequered.core.reconcile import Reconciliation
-
-
-def session_kind_from_name(name: str) -> SessionKind:
-    """Al Kamel names the session in folders and files: ``_Race``, ``_Qualifying``, ``_Free Practice 1``."""
-    lowered = name.lower()
-    if "qualif" in lowered:
-        return SessionKind.QUALIFYING
-    if "practice" in lowered or "fp" in lowered.replace("_", " ").split():
-        return SessionKind.PRACTICE
-    return SessionKind.RACE
+    from chequered.core.session_kind import KindReading
 
 
 def _ms(value: int | None) -> str:
@@ -41,7 +32,7 @@ def classify_command(
     car_class: str | None = typer.Option(None, "--class", help="Show one class only."),
     output: Format = typer.Option(Format.TABLE, "--format", help="table, csv or json."),
     kind: SessionKind | None = typer.Option(
-        None, "--kind", help="Session kind; by default from the file name."
+        None, "--kind", help="Session kind; by default what the timing says (the file name as a hint)."
     ),
     duration_min: int | None = typer.Option(
         None, "--duration", min=1, help="Timed session length in minutes."
@@ -52,6 +43,7 @@ def classify_command(
     from chequered.core.classification import classify
     from chequered.core.model import Finish, FinishMode, Session
     from chequered.core.reconcile import OfficialLine, reconcile
+    from chequered.core.session_kind import read_kind
     from chequered.importers import alkamel
     from chequered.importers.decisions import read_decisions
 
@@ -63,12 +55,8 @@ def classify_command(
         timing, mapping = alkamel.merge_entries(timing, official)
     decisions = read_decisions(penalties) if penalties else []
     finish = Finish(FinishMode.TIME, duration_min * 60_000) if duration_min else None
-    session = Session(
-        id=laps_file.stem,
-        name=laps_file.stem,
-        kind=kind or session_kind_from_name(laps_file.name),
-        finish=finish,
-    )
+    reading = read_kind(timing.laps, laps_file.name, kind)
+    session = Session(id=laps_file.stem, name=laps_file.stem, kind=reading.kind, finish=finish)
     classification = classify(session, timing.entries, timing.laps, decisions, rulebook)
     check = None
     if official is not None:
@@ -82,11 +70,15 @@ def classify_command(
         raise typer.BadParameter(
             f"no car in class {car_class!r}; classes: {', '.join(known)}", param_hint="--class"
         )
-    _print_classification(classification, car_class, output, check)
+    _print_classification(classification, car_class, output, check, reading)
 
 
 def _print_classification(
-    classification: Classification, car_class: str | None, output: Format, check: Reconciliation | None
+    classification: Classification,
+    car_class: str | None,
+    output: Format,
+    check: Reconciliation | None,
+    reading: KindReading,
 ) -> None:
     if output is Format.JSON:
         import orjson
@@ -94,6 +86,11 @@ def _print_classification(
         from chequered.core.documents import classification_document, reconciliation_document
 
         document = classification_document(classification, car_class)
+        document["session_kind"] = {
+            "kind": reading.kind.value,
+            "from": reading.source,
+            "reason": reading.reason,
+        }
         if check is not None:
             document["reconciliation"] = reconciliation_document(check)
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n")

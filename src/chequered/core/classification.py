@@ -179,10 +179,7 @@ _LAP_TIME = attrgetter("lap_time_ms")
 def _best(laps: Iterable[Lap], deleted: set[int]) -> Lap | None:
     """The quickest counted lap. Laps come in crossing order and ``min`` keeps the first of equals: a
     tie goes to whoever set the time first."""
-    if deleted:
-        timed = [lap for lap in laps if lap.lap_time_ms is not None and lap.lap not in deleted]
-    else:
-        timed = [lap for lap in laps if lap.lap_time_ms is not None]
+    timed = [lap for lap in laps if lap.lap_time_ms is not None and lap.counts and lap.lap not in deleted]
     return min(timed, key=_LAP_TIME, default=None)
 
 

@@ -146,6 +146,8 @@ class Lap(NamedTuple):
     ``in_pit`` marks an in-lap (the lap ended in the pit lane); ``pit_time_ms`` sits on the out-lap that
     follows, and is the time spent in the pit lane. ``elapsed_ms`` is the session time at the line.
     ``sectors`` holds the sector times in order (None where missing). ``driver`` is the crew slot (1..n).
+    ``counts`` is False for a lap whose time the timing system did not count (a time deleted for track
+    limits, say): the lap was driven, its time is no best lap.
     """
 
     car: str
@@ -159,6 +161,7 @@ class Lap(NamedTuple):
     pit_time_ms: int | None = None
     flag: str = ""
     kph: float | None = None
+    counts: bool = True  # False: the timing system did not count the time (deleted), for best laps
 
 
 @dataclass(frozen=True, slots=True)

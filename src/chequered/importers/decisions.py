@@ -12,37 +12,34 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from chequered.core.errors import ParseError
 from chequered.core.events import Decision, LapDeleted, LapPenalty, StatusChanged, TimePenalty
 from chequered.core.model import Status
 from chequered.core.timefmt import parse_duration
-from chequered.importers.text import decode
+from chequered.importers.rows import Table
 
 COLUMNS = ("car", "kind", "value")
 
 
 def parse_decisions(data: bytes, source: str) -> list[Decision]:
-    reader = csv.reader(io.StringIO(decode(data, source), newline=""))
-    header = [name.strip().lower() for name in next(reader)]
+    table = Table(data, source, separator=",", lower=True)
+    header = table.header
     for column in COLUMNS:
         if column not in header:
             raise ParseError(
                 source, 1, column, f"header must name the columns {', '.join(COLUMNS)} (and reason)"
             )
-    at = {name: i for i, name in enumerate(header)}
     decisions: list[Decision] = []
-    for fields in reader:
-        if not any(field.strip() for field in fields):
+    for row in table:
+        if not any(field.strip() for field in row.fields):
             continue
-        line = reader.line_num
-        if len(fields) < len(header) - ("reason" in at):
-            raise ParseError(source, line, header[len(fields)], "row is truncated")
-        car, kind, value = (fields[at[c]].strip() for c in COLUMNS)
-        reason = fields[at["reason"]].strip() if "reason" in at and at["reason"] < len(fields) else ""
+        line = row.line
+        if len(row.fields) < len(header) - ("reason" in table):
+            raise ParseError(source, line, header[len(row.fields)], "row is truncated")
+        car, kind, value = (row.text(c) for c in COLUMNS)
+        reason = row.text("reason")
         if not car:
             raise ParseError(source, line, "car", "car number is missing")
         decisions.append(_decision(source, line, car, kind, value, reason))

@@ -12,8 +12,6 @@ is worked out from ``position`` among the class's cars. Every error names the fi
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import replace
 from fractions import Fraction
@@ -22,7 +20,7 @@ from pathlib import Path
 from chequered.core.errors import ParseError
 from chequered.core.model import Status
 from chequered.core.points import SessionResult, SessionType
-from chequered.importers.text import decode
+from chequered.importers.rows import Row, Table
 
 COLUMNS = (
     "round",
@@ -45,37 +43,28 @@ _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "1": True, 
 _STATUSES = {s.value: s for s in Status} | {"dnf": Status.RETIRED, "dq": Status.DISQUALIFIED}
 
 
-class _Fields:
-    def __init__(self, source: str, line: int, values: dict[str, str]) -> None:
-        self.source, self.line, self.values = source, line, values
-
-    def error(self, column: str, message: str) -> ParseError:
-        return ParseError(self.source, self.line, column, message)
-
-    def text(self, column: str) -> str:
-        return self.values.get(column, "").strip()
-
-    def whole(self, column: str, *, required: bool = False, minimum: int = 0) -> int | None:
-        value = self.text(column)
-        if not value:
-            if required:
-                raise self.error(column, "value is missing")
-            return None
-        if not (value.isascii() and value.isdigit()) or int(value) < minimum:
-            raise self.error(column, f"{value!r} is not a whole number of at least {minimum}")
-        return int(value)
-
-    def boolean(self, column: str, default: bool) -> bool:
-        value = self.text(column).lower()
-        if not value:
-            return default
-        if value not in _BOOLEANS:
-            raise self.error(column, f"{value!r} is not true or false")
-        return _BOOLEANS[value]
+def _whole(row: Row, column: str, *, required: bool = False, minimum: int = 0) -> int | None:
+    value = row.text(column)
+    if not value:
+        if required:
+            raise row.error(column, "value is missing")
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise row.error(column, f"{value!r} is not a whole number of at least {minimum}")
+    return int(value)
 
 
-def _row(fields: _Fields) -> SessionResult:
-    round_ = fields.whole("round", required=True, minimum=1) or 0
+def _boolean(row: Row, column: str, default: bool) -> bool:
+    value = row.text(column).lower()
+    if not value:
+        return default
+    if value not in _BOOLEANS:
+        raise row.error(column, f"{value!r} is not true or false")
+    return _BOOLEANS[value]
+
+
+def _row(fields: Row) -> SessionResult:
+    round_ = _whole(fields, "round", required=True, minimum=1) or 0
     session = fields.text("session")
     if not session:
         raise fields.error("session", "value is missing")
@@ -100,7 +89,7 @@ def _row(fields: _Fields) -> SessionResult:
             raise fields.error("distance_fraction", f"{fraction_text!r} is not a number") from None
         if not 0 <= distance <= 1:
             raise fields.error("distance_fraction", f"{fraction_text} is not between 0 and 1")
-    position = fields.whole("position", minimum=1)
+    position = _whole(fields, "position", minimum=1)
     if status is Status.CLASSIFIED and position is None and fields.text("class_position") == "":
         raise fields.error("position", "a classified car needs a position or a class_position")
     return SessionResult(
@@ -112,19 +101,19 @@ def _row(fields: _Fields) -> SessionResult:
         team=fields.text("team"),
         drivers=tuple(d.strip() for d in fields.text("drivers").split(";") if d.strip()),
         position=position,
-        class_position=fields.whole("class_position", minimum=1),
+        class_position=_whole(fields, "class_position", minimum=1),
         status=status,
-        laps=fields.whole("laps"),
-        fastest_lap=fields.boolean("fastest_lap", False),
+        laps=_whole(fields, "laps"),
+        fastest_lap=_boolean(fields, "fastest_lap", False),
         distance_fraction=distance,
-        scores=fields.boolean("scores", True),
+        scores=_boolean(fields, "scores", True),
     )
 
 
 def parse_results_csv(data: bytes, source: str) -> list[SessionResult]:
     """Read RESULTS.csv; raise ``ParseError`` naming file, line and column on the first bad value."""
-    reader = csv.reader(io.StringIO(decode(data, source), newline=""))
-    header = [name.strip().lower() for name in next(reader)]
+    table = Table(data, source, separator=",", lower=True)
+    header = table.header
     for column in REQUIRED:
         if column not in header:
             raise ParseError(
@@ -135,13 +124,13 @@ def parse_results_csv(data: bytes, source: str) -> list[SessionResult]:
             raise ParseError(source, 1, column, f"unknown column {column!r} (columns: {', '.join(COLUMNS)})")
     results: list[SessionResult] = []
     seen: dict[tuple[int, str, str], int] = {}
-    for values in reader:
-        if not any(v.strip() for v in values):
+    for row in table:
+        if not any(v.strip() for v in row.fields):
             continue
-        line = reader.line_num
-        if len(values) != len(header):
-            raise ParseError(source, line, None, f"{len(values)} fields, the header has {len(header)}")
-        result = _row(_Fields(source, line, dict(zip(header, values, strict=True))))
+        line = row.line
+        if len(row.fields) != table.width:
+            raise ParseError(source, line, None, f"{len(row.fields)} fields, the header has {table.width}")
+        result = _row(row)
         key = (result.round, result.session, result.number)
         if key in seen:
             raise ParseError(

@@ -100,7 +100,10 @@ def encode(event: LogEvent) -> tuple[str, Payload]:
     if kind is None:
         raise TypeError(f"not an event of the log: {event!r}")
     if isinstance(event, events.LapCompleted):
-        return kind.stored_name, event.lap._asdict()
+        lap = event.lap._asdict()
+        if lap["counts"]:  # stored only when False: a lap's identity stays what it was before the field
+            del lap["counts"]
+        return kind.stored_name, lap
     if isinstance(event, events.EntryRegistered):
         return kind.stored_name, entry_document(event.entry)
     return kind.stored_name, {name: _plain(getattr(event, name)) for name, _ in _FIELDS[kind.event]}

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from chequered.core.events import LapCompleted
 from chequered.core.model import Lap
 from chequered.importers import alkamel
-from chequered.store.imports import import_timing
+from chequered.store.imports import check_timing, import_timing
 from chequered.store.tokens import Role, TokenInfo
 from chequered.web.auth import require
 from chequered.web.decisions import appended
@@ -31,15 +31,38 @@ _CSV_BODY = {
 
 
 @router.post("/timing/alkamel", openapi_extra=_CSV_BODY)
-async def import_alkamel(request: Request, session_id: Id, token: Timekeeper) -> dict[str, Any]:
-    """Import an Al Kamel lap analysis file: its entries and laps. Re-importing it changes nothing."""
+async def import_alkamel(
+    request: Request, session_id: Id, token: Timekeeper, force: bool = False, apply_entries: bool = False
+) -> dict[str, Any]:
+    """Import an Al Kamel lap analysis file: its laps, and its entries for cars the season lacks.
+    Re-importing it changes nothing. A file whose cars or kind do not fit the session is refused unless
+    ``force``; entry data differing from the season's is reported, and applied only by an admin with
+    ``apply_entries``."""
     store = store_of(request)
     store.session(session_id)
     data = await request.body()
     if not data:
         raise Problem(422, "the request body is empty: send the lap analysis CSV as the body (text/csv)")
     timing = alkamel.parse_laps(data, f"upload for {session_id}")
-    return {**appended(import_timing(store, session_id, timing, token.actor)), "notes": list(timing.notes)}
+    check = check_timing(store, session_id, timing)
+    if check.misfits and not force:
+        raise Problem(
+            409,
+            f"the file does not fit session {session_id}: {'; '.join(check.misfits)}"
+            " (force=true to import it all the same)",
+        )
+    if apply_entries and token.role is not Role.ADMIN:
+        raise Problem(403, "applying a file's entry data to the season's entries is an admin's write")
+    result = import_timing(store, session_id, timing, token.actor, apply_entries=apply_entries)
+    return {
+        **appended(result),
+        "notes": list(timing.notes),
+        "misfits": check.misfits,
+        "entry_differences": [
+            {"car": d.car, "field": d.field, "season": d.season, "file": d.file} for d in check.differences
+        ],
+        "entries_applied": apply_entries,
+    }
 
 
 @router.post("/laps")

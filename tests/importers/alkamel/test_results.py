@@ -14,7 +14,7 @@ from chequered.core.model import Session, SessionKind, Status
 from chequered.core.rulebook import DEFAULT_RULEBOOK
 from chequered.core.stints import stints_by_car
 from chequered.core.timefmt import parse_duration
-from chequered.importers import alkamel, columns
+from chequered.importers import alkamel
 from tests.conftest import ALKAMEL, GRCUP, IMSA, WEC, WEC_2019, real_file
 
 LAP_FILES = {
@@ -42,25 +42,31 @@ def _race(name: str) -> tuple[alkamel.Timing, object]:
     return timing, classify(RACE, timing.entries, timing.laps, [], DEFAULT_RULEBOOK)
 
 
-def test_every_lap_analysis_file_in_the_data_set_is_listed_here() -> None:
+def _lap_analysis_files() -> list[Path]:
+    """Every lap analysis file of the data set, found by its header (the set grows)."""
+    if not ALKAMEL.exists():
+        return []
+    return sorted(
+        path
+        for path in ALKAMEL.rglob("*")
+        if path.suffix.lower() == ".csv" and b"LAP_NUMBER" in path.read_bytes()[:400]
+    )
+
+
+def test_the_named_files_are_lap_analysis_files_of_the_data_set() -> None:
     real_file(ALKAMEL)
-    found = set()
-    for path in ALKAMEL.rglob("*"):
-        if path.suffix.lower() == ".csv" and b"LAP_NUMBER" in path.read_bytes()[:400]:
-            found.add(path)
-    assert found == set(LAP_FILES.values())
+    assert set(LAP_FILES.values()) <= set(_lap_analysis_files())
 
 
-@pytest.mark.parametrize("name", sorted(LAP_FILES))
-def test_each_file_imports_every_row_and_classifies(name: str) -> None:
-    path = real_file(LAP_FILES[name])
+@pytest.mark.parametrize("path", _lap_analysis_files(), ids=lambda p: p.relative_to(ALKAMEL).as_posix())
+def test_each_file_imports_every_row_and_classifies(path: Path) -> None:
     rows = sum(1 for line in path.read_bytes().splitlines()[1:] if line.strip())
-    timing, classification = _race(name)
+    timing = alkamel.read_laps(path)
+    classification = classify(RACE, timing.entries, timing.laps, [], DEFAULT_RULEBOOK)
     assert len(timing.laps) == rows
     assert len(classification.results) == len(timing.entries)
     assert [r.position for r in classification.results] == list(range(1, len(timing.entries) + 1))
-    for car, laps in {lap.car: [] for lap in timing.laps}.items():
-        del laps
+    for car in {lap.car for lap in timing.laps}:
         assert classification.result(car) is not None
 
 
@@ -138,21 +144,7 @@ def test_two_cars_under_one_number_are_kept_apart() -> None:
     assert timing.notes
 
 
-@pytest.mark.parametrize("block_bytes", [1, 200, 3_000])
-def test_laps_read_in_blocks_of_any_size_are_the_same(
-    block_bytes: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A car's rows and a number taken over by a second car, wherever a block boundary falls."""
-    whole, _ = _race("grcup-sonoma_r1")
-    monkeypatch.setattr(columns, "BLOCK_BYTES", block_bytes)
-    blocked, _ = _race("grcup-sonoma_r1")
-    assert blocked.laps == whole.laps
-    assert blocked.entries == whole.entries
-    assert blocked.notes == whole.notes
-
-
-def test_repeated_names_and_flags_are_one_string_each(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(columns, "BLOCK_BYTES", 200)  # and across blocks
+def test_repeated_names_and_flags_are_one_string_each() -> None:
     timing, _ = _race("grcup-sonoma_r1")
     names = {lap.driver_name: lap.driver_name for lap in timing.laps}
     flags = {lap.flag: lap.flag for lap in timing.laps}
@@ -160,13 +152,23 @@ def test_repeated_names_and_flags_are_one_string_each(monkeypatch: pytest.Monkey
     assert all(lap.flag is flags[lap.flag] for lap in timing.laps)
 
 
-def test_a_repeated_lap_row_on_a_block_boundary_stays_with_its_car(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_repeated_lap_row_stays_with_its_car() -> None:
     rows = ["7;1;1:50.000;1:50.000", "7;1;1:50.000;1:50.000", "7;2;1:51.000;3:41.000"]
     text = "NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n" + "\n".join(rows) + "\n"
-    monkeypatch.setattr(columns, "BLOCK_BYTES", 1)
     timing = alkamel.parse_laps(text.encode(), "repeated.csv")
     assert {lap.car for lap in timing.laps} == {"7"}
     assert not timing.notes
+
+
+def test_a_real_race_file_cut_off_mid_row_is_refused_at_that_line() -> None:
+    """A truncated download: the cut last row is no lap (it came in as car 13's lap 10 of 22:15.700)."""
+    data = real_file(LAP_FILES["imsa-wgi-2023"]).read_bytes()
+    lines = data.split(b"\n")
+    for cut in (len(lines[-2]) // 3, len(lines[-2]) // 2, len(lines[-2]) - 2):
+        truncated = b"\n".join(lines[:-2]) + b"\n" + lines[-2][:cut]
+        with pytest.raises(ParseError, match="cut off mid-row") as caught:
+            alkamel.parse_laps(truncated, "wgi.csv")
+        assert caught.value.line == len(lines) - 1
 
 
 def test_results_files_with_ragged_rows_and_driver_categories() -> None:
@@ -236,7 +238,7 @@ def test_columns_are_found_by_name_not_position() -> None:
     ("data", "line", "column", "fragment"),
     [
         (b"", 1, None, "empty"),
-        (b"NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n1;1;1:50.000;1:50.000\n1;2;1:5", 3, "ELAPSED", "missing"),
+        (b"NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n1;1;1:50.000;1:50.000\n1;2;1:5", 3, "ELAPSED", "cut off"),
         (b"NUMBER;LAP;TIME\n1;1;1:50.000\n", 1, "LAP_NUMBER", "not an Al Kamel lap analysis header"),
         (
             b"NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n1;1;1:2x.3;1:50.000\n",
@@ -286,3 +288,53 @@ def test_results_bad_input() -> None:
 def test_unreadable_path(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="cannot read the file"):
         alkamel.read_laps(tmp_path / "missing.csv")
+
+
+def _practice_and_qualifying_with_results() -> list[Path]:
+    if not IMSA.exists():
+        return []
+    return sorted(
+        p
+        for p in IMSA.rglob("*-laps.csv")
+        if "race" not in p.name and p.with_name(p.name.replace("-laps.csv", "-results.csv")).exists()
+    )
+
+
+def test_practice_and_qualifying_order_reproduces_the_official_results() -> None:
+    """Every IMSA practice and qualifying file with official results beside it: the share of cars in
+    official order (printed), above a floor just under what is reached (177 of 180 cars, 98.3 %: the
+    three misses are cars without a time, which the official results order by a rule not in the file)."""
+    from chequered.core.session_kind import read_kind
+
+    files = _practice_and_qualifying_with_results()
+    real_file(IMSA)
+    assert len(files) >= 5
+    cars = in_order = 0
+    for path in files:
+        timing = alkamel.read_laps(path)
+        official = alkamel.read_results(path.with_name(path.name.replace("-laps.csv", "-results.csv")))
+        timing, mapping = alkamel.merge_entries(timing, official)
+        kind = read_kind(timing.laps, path.name).kind
+        assert kind is not SessionKind.RACE, path.name
+        classification = classify(Session("s", "s", kind), timing.entries, timing.laps, [], DEFAULT_RULEBOOK)
+        position = {r.entry.car: r.position for r in classification.results}
+        placed = [o for o in official if o.position is not None]
+        hits = sum(position.get(mapping[o.entry.car]) == o.position for o in placed)
+        print(f"{path.name}: {hits}/{len(placed)} cars in official order")
+        cars, in_order = cars + len(placed), in_order + hits
+    print(f"practice and qualifying: {in_order}/{cars} = {in_order / cars:.1%} in official order")
+    assert in_order / cars >= 0.97
+
+
+def test_a_car_whose_times_were_all_deleted_has_no_best_lap() -> None:
+    """Road Atlanta 2023 qualifying: #59 and #63 ran 12 and 10 laps, every time deleted (no lap keeps
+    an improvement mark); the official results give them no time, behind every car with one."""
+    path = IMSA / "2023/21-road-atlanta/202310131520-qualifying-laps.csv"
+    timing = alkamel.read_laps(real_file(path))
+    quali = Session("q", "q", SessionKind.QUALIFYING)
+    classification = classify(quali, timing.entries, timing.laps, [], DEFAULT_RULEBOOK)
+    for car in ("59", "63"):
+        assert not any(lap.counts for lap in timing.laps if lap.car == car)
+        result = classification.result(car)
+        assert result is not None and result.best_lap_ms is None
+    assert any(lap.counts for lap in timing.laps if lap.car == "47")

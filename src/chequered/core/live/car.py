@@ -30,7 +30,7 @@ RankKey = tuple[int, int, int, int, int]
 
 
 def _better(lap: Lap, best: Lap | None) -> bool:
-    if lap.lap_time_ms is None:
+    if lap.lap_time_ms is None or not lap.counts:  # a deleted time is no best lap
         return False
     return best is None or (lap.lap_time_ms, lap.elapsed_ms) < (best.lap_time_ms or 0, best.elapsed_ms)
 

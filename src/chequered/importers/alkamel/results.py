@@ -7,16 +7,14 @@ Lap analysis parsing lives in ``laps``; this module reads results and joins the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from chequered.core.errors import ParseError
 from chequered.core.model import Driver, DriverCategory, Entry, Lap, Timing
-from chequered.core.timefmt import parse_duration
 from chequered.importers.alkamel.laps import parse_laps
-from chequered.importers.columns import whole_number
-from chequered.importers.text import decode, rows
+from chequered.importers.rows import Row, Table
 
 RESULT_ALIASES = {
     "POSITION": ("POSITION", "POS"),
@@ -41,44 +39,6 @@ class OfficialResult:
     entry: Entry
 
 
-class _Row:
-    """Typed access to one CSV row by column name, turning every bad value into a ParseError."""
-
-    __slots__ = ("index", "line", "row", "source")
-
-    def __init__(self, source: str, index: dict[str, int]) -> None:
-        self.source = source
-        self.index = index
-        self.row: list[str] = []
-        self.line = 0
-
-    def text(self, column: str) -> str:
-        i = self.index.get(column)
-        if i is None or i >= len(self.row):
-            return ""
-        return self.row[i].strip()
-
-    def required(self, column: str) -> str:
-        value = self.text(column)
-        if not value:
-            raise ParseError(self.source, self.line, column, "value is missing (truncated row?)")
-        return value
-
-    def convert(self, column: str, value: str, parse: Callable[[str], int], what: str) -> int:
-        try:
-            return parse(value)
-        except ValueError:
-            raise ParseError(self.source, self.line, column, f"{value!r} is not {what}") from None
-
-    def time(self, column: str) -> int | None:
-        value = self.text(column)
-        return self.convert(column, value, parse_duration, "a time") if value else None
-
-    def integer(self, column: str) -> int | None:
-        value = self.text(column)
-        return self.convert(column, value, whole_number, "a whole number") if value else None
-
-
 def _resolve(header: Sequence[str], source: str) -> dict[str, str]:
     """Map canonical result columns to the names this file uses."""
     names: dict[str, str] = {}
@@ -94,27 +54,24 @@ def _resolve(header: Sequence[str], source: str) -> dict[str, str]:
 
 def parse_results(data: bytes, source: str) -> list[OfficialResult]:
     """Read an official results / classification file, rows in published order."""
-    header, reader = rows(decode(data, source))
+    table = Table(data, source)
+    header = table.header
     names = _resolve(header, source)
-    row = _Row(source, {name: i for i, name in enumerate(header)})
     results: list[OfficialResult] = []
     seen: dict[str, int] = {}
-    for fields in reader:
-        if not fields or (len(fields) == 1 and not fields[0].strip()):
-            continue
-        row.row, row.line = fields, reader.line_num
-        number = row.required(names["NUMBER"])
+    for row in table:
+        number = row.required(names["NUMBER"], "car number")
         seen[number] = seen.get(number, 0) + 1
         key = number if seen[number] == 1 else f"{number}#{seen[number]}"
         position_text = row.text(names["POSITION"])
         results.append(
             OfficialResult(
-                position=row.integer(names["POSITION"]) if position_text.isdigit() else None,
+                position=row.whole(names["POSITION"]) if position_text.isdigit() else None,
                 number=number,
                 status=row.text("STATUS"),
-                laps=row.integer(names["LAPS"]),
+                laps=row.whole(names["LAPS"]),
                 total_time_ms=row.time(names["TOTAL_TIME"]),
-                best_lap=(row.integer("FL_LAPNUM") if "FL_LAPNUM" in header else row.integer("BEST_LAP_NUM"))
+                best_lap=(row.whole("FL_LAPNUM") if "FL_LAPNUM" in header else row.whole("BEST_LAP_NUM"))
                 or None,
                 best_lap_ms=row.time("FL_TIME") if "FL_TIME" in header else row.time("BEST_LAP_TIME"),
                 entry=Entry(
@@ -129,13 +86,11 @@ def parse_results(data: bytes, source: str) -> list[OfficialResult]:
             )
         )
     if not results:
-        raise ParseError(
-            source, reader.line_num + 1, None, "no result rows after the header (truncated file?)"
-        )
+        raise ParseError(source, table.line + 1, None, "no result rows after the header (truncated file?)")
     return results
 
 
-def _result_drivers(row: _Row) -> tuple[Driver, ...]:
+def _result_drivers(row: Row) -> tuple[Driver, ...]:
     drivers: list[Driver] = []
     for slot in range(1, 9):
         first, last = row.text(f"DRIVER{slot}_FIRSTNAME"), row.text(f"DRIVER{slot}_SECONDNAME")
@@ -201,7 +156,7 @@ def _likeness(entry: Entry, last: Lap | None, result: OfficialResult) -> tuple[b
 
 
 def is_results_file(data: bytes, source: str) -> bool:
-    header, _ = rows(decode(data, source))
+    header = Table(data, source).header
     return "LAP_NUMBER" not in header and any(alias in header for alias in RESULT_ALIASES["TOTAL_TIME"])
 
 

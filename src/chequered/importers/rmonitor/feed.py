@@ -28,6 +28,7 @@ from chequered.core.events import (
     SessionOpened,
 )
 from chequered.core.model import Entry, Lap, Session, SessionKind
+from chequered.core.session_kind import kind_from_name
 from chequered.importers.rmonitor.records import (
     ClassInfo,
     Competitor,
@@ -71,15 +72,9 @@ _CORRECTION = "timing correction"  # the reason of the lap penalties the feed ma
 
 
 def session_kind(name: str) -> SessionKind:
-    """The kind of an Orbits run from its name: qualifying, practice/test/HPDE/warm-up, else a race."""
-    lowered = name.lower()
-    if "qualif" in lowered:
-        return SessionKind.QUALIFYING
-    if any(word in lowered for word in ("practice", "hpde", "warm")):
-        return SessionKind.PRACTICE
-    if "test" in lowered and "race" not in lowered:
-        return SessionKind.PRACTICE
-    return SessionKind.RACE
+    """The kind of an Orbits run from its name (a live run has no laps yet to tell): a race unless the
+    name says otherwise (see ``core.session_kind.kind_from_name``)."""
+    return kind_from_name(name) or SessionKind.RACE
 
 
 def _slug(text: str) -> str:
@@ -118,6 +113,7 @@ class RMonitorFeed:
     _seen_bad: set[str] = field(default_factory=set)
     _flag: str = ""
     _tod_offset_ms: int | None = None
+    race_time_ms: int = 0  # the session clock of the last heartbeat: when a record came, in feed time
     _run: str = ""
     _unnamed: list[LiveEvent] | None = None
     _after_reset: list[Record] | None = None
@@ -292,6 +288,7 @@ class RMonitorFeed:
         self._ensure_session(out)
         self._flag = _FLAGS.get(hb.flag.strip().lower(), hb.flag.strip().lower())
         self._tod_offset_ms = (hb.time_of_day_ms - hb.race_time_ms) % _DAY_MS
+        self.race_time_ms = hb.race_time_ms
         laps_to_go = None if hb.laps_to_go >= 9999 else hb.laps_to_go
         out.append(ClockTicked(hb.race_time_ms, hb.time_to_go_ms, laps_to_go, self._flag))
 

@@ -21,6 +21,8 @@ from chequered.core.errors import ParseError
 from chequered.core.timefmt import parse_duration
 
 NO_TIME = ("00:59:59.999", "00:00:00.000", "")
+MAX_FIELD = 100  # characters in a field: names, numbers and times are far shorter; a 1 MB name is refused
+MAX_DIGITS = 9  # in a number (positions, laps, sections): beyond any session, within every store's integer
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,9 +214,19 @@ def split_fields(text: str) -> list[str] | None:
 
 def _int(value: str, source: str, line: int, field: str) -> int:
     text = value.strip()
-    if not text.lstrip("-").isdigit():
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
         raise ParseError(source, line, field, f"not a number: {value!r}")
+    if len(digits) > MAX_DIGITS:
+        raise ParseError(source, line, field, f"a number of {len(digits)} digits, at most {MAX_DIGITS}")
     return int(text)
+
+
+def _required(value: str, source: str, line: int, field: str) -> str:
+    text = value.strip()
+    if not text:
+        raise ParseError(source, line, field, f"the {field} is missing")
+    return text
 
 
 def _time(value: str, source: str, line: int, field: str) -> int:
@@ -262,6 +274,9 @@ def parse_record(text: str, source: str = "rmonitor", line: int = 0) -> Record:
         raise ParseError(
             source, line, None, f"truncated ${command} record ({len(fields) - 1} of {need - 1} fields)"
         )
+    for i, value in enumerate(fields):
+        if len(value) > MAX_FIELD:
+            raise ParseError(source, line, f"field {i}", f"{len(value):,} characters, at most {MAX_FIELD}")
     f = fields
     if command == "F":
         return Heartbeat(
@@ -271,30 +286,41 @@ def parse_record(text: str, source: str = "rmonitor", line: int = 0) -> Record:
             _time(f[4], source, line, "race_time"),
             f[5].strip(),
         )
-    if command == "A":
-        return Competitor(f[1], f[2], f[3], f[4], f[5], f[6], f[7])
-    if command == "COMP":
-        return Competitor(f[1], f[2], "", f[4], f[5], f[6], f[3], f[7], extended=True)
+    if command in ("A", "COMP"):
+        reg_no, number = (
+            _required(f[1], source, line, "registration number"),
+            _required(f[2], source, line, "car number"),
+        )
+        if command == "A":
+            return Competitor(reg_no, number, f[3], f[4], f[5], f[6], f[7])
+        return Competitor(reg_no, number, "", f[4], f[5], f[6], f[3], f[7], extended=True)
     if command == "B":
-        return Run(f[1].strip(), f[2])
+        return Run(f[1].strip(), _required(f[2], source, line, "session description"))
     if command == "C":
         return ClassInfo(f[1].strip(), f[2])
     if command == "E":
         return Setting(f[1], f[2])
     if command == "G":
         laps = None if not f[3].strip() else _int(f[3], source, line, "laps")
-        return RaceOrder(_int(f[1], source, line, "position"), f[2], laps, _time(f[4], source, line, "total"))
+        reg_no = _required(f[2], source, line, "registration number")
+        return RaceOrder(
+            _int(f[1], source, line, "position"), reg_no, laps, _time(f[4], source, line, "total")
+        )
     if command == "H":
         return PracticeOrder(
             _int(f[1], source, line, "position"),
-            f[2],
+            _required(f[2], source, line, "registration number"),
             _int(f[3] or "0", source, line, "best_lap"),
             _opt_time(f[4], source, line, "best_laptime"),
         )
     if command == "I":
         return Init(f[1], f[2])
     if command == "J":
-        return Passing(f[1], _opt_time(f[2], source, line, "laptime"), _time(f[3], source, line, "total"))
+        return Passing(
+            _required(f[1], source, line, "registration number"),
+            _opt_time(f[2], source, line, "laptime"),
+            _time(f[3], source, line, "total"),
+        )
     if command == "COR":
         return Correction(
             f[1], f[2], _int(f[3], source, line, "laps"), _time(f[4], source, line, "total"), f[5]

@@ -1,0 +1,203 @@
+"""The one CSV reader of the importers: bytes of a timing file → rows addressed by header name.
+
+Text is UTF-8 (with or without a byte order mark), else Windows-1252; lines end in LF or CRLF; the
+separator is the one the header line holds most of (Al Kamel publishes ``;``, some copies ``,``, a few
+tools tabs); blank lines are skipped. Every conversion that fails raises a ``ParseError`` naming the
+file, the line and the column, and so does a row cut short (a truncated download).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import operator
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple, TypeVar
+
+from chequered.core.errors import ParseError
+from chequered.core.timefmt import parse_duration
+
+T = TypeVar("T")
+SEPARATORS = (";", ",", "\t")
+
+
+def decode(data: bytes, source: str) -> str:
+    """The text of a file: UTF-8 (a byte order mark dropped), else Windows-1252; refuse an empty or
+    binary file, and bytes that are neither, with the line where they sit."""
+    if not data or data.isspace():
+        raise ParseError(source, 1, None, "the file is empty")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ParseError(source, data.count(b"\n", 0, nul) + 1, None, "binary data, not a text timing file")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ParseError(source, line, None, "not UTF-8 or Windows-1252 text") from None
+
+
+def whole_number(text: str) -> int:
+    """A whole number written in ASCII digits (no sign, no exponent); ``ValueError`` otherwise."""
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(text)
+    return int(text)
+
+
+class Row:
+    """One data row: its fields by column name (stripped), and conversions that name where they fail."""
+
+    __slots__ = ("fields", "index", "line", "source")
+
+    def __init__(self, source: str, index: dict[str, int], fields: list[str], line: int) -> None:
+        self.source, self.index, self.fields, self.line = source, index, fields, line
+
+    def error(self, column: str | None, message: str) -> ParseError:
+        return ParseError(self.source, self.line, column, message)
+
+    def text(self, column: str) -> str:
+        """The stripped value; empty when the file has no such column or the row stops before it."""
+        i = self.index.get(column)
+        if i is None or i >= len(self.fields):
+            return ""
+        return self.fields[i].strip()
+
+    def required(self, column: str, what: str) -> str:
+        value = self.text(column)
+        if not value:
+            raise self.error(column, f"{what} is missing (truncated row?)")
+        return value
+
+    def convert(
+        self, column: str, parse: Callable[[str], T], what: str, *, required: bool = False
+    ) -> T | None:
+        """The value parsed (blank: None, or an error when required)."""
+        value = self.text(column)
+        if not value:
+            if required:
+                raise self.error(column, f"{what} is missing (truncated row?)")
+            return None
+        try:
+            return parse(value)
+        except ValueError:
+            raise self.error(column, f"{value!r} is not {what}") from None
+
+    def time(self, column: str, *, required: bool = False) -> int | None:
+        """A time (``M:SS.mmm``, ``H:MM:SS.mmm``...) in milliseconds."""
+        return self.convert(column, parse_duration, "a time", required=required)
+
+    def whole(self, column: str, what: str = "a whole number", *, required: bool = False) -> int | None:
+        return self.convert(column, whole_number, what, required=required)
+
+    def decimal(self, column: str, what: str) -> float | None:
+        return self.convert(column, float, what)
+
+
+class Column(NamedTuple):
+    """A column to convert: its header name, what a value is (for the error) and how to read one
+    (a blank is None, or an error when required; a column the file lacks reads as blanks)."""
+
+    name: str
+    what: str
+    parse: Callable[[str], Any] = str
+    required: bool = False
+
+
+class Table:
+    """A CSV file's header (names stripped, a trailing empty name dropped) and its data rows."""
+
+    def __init__(
+        self, data: bytes, source: str, *, separator: str | None = None, lower: bool = False
+    ) -> None:
+        text = decode(data, source)
+        first = text.split("\n", 1)[0]
+        if separator is None:
+            separator = max(SEPARATORS, key=first.count)
+        self.source = source
+        self._reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        names = [name.strip() for name in next(self._reader, [])]
+        self.width = len(names)  # with the empty name after a trailing separator: rows end with one too
+        while names and not names[-1]:
+            names.pop()
+        self.header = [name.lower() for name in names] if lower else names
+        self.index = {name: i for i, name in enumerate(self.header)}
+
+    def __contains__(self, column: str) -> bool:
+        return column in self.index
+
+    @property
+    def line(self) -> int:
+        """The number of the last line read."""
+        return self._reader.line_num
+
+    def __iter__(self) -> Iterator[Row]:
+        """The data rows, blank lines skipped; numbered by the line each ends on."""
+        source, index, reader = self.source, self.index, self._reader
+        for fields in reader:
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            yield Row(source, index, fields, reader.line_num)
+
+    def complete_rows(self) -> Iterator[Row]:
+        """The data rows, refusing one with fewer fields than the header line: a file cut off mid-row.
+
+        Timing exports write every field of every row; in a layout whose lines end with a separator a
+        row cut anywhere, even inside its last value, comes out short."""
+        width, names = self.width, len(self.header)
+        for row in self:
+            if len(row.fields) < width:
+                column = self.header[min(len(row.fields), names - 1)] if names else None
+                raise row.error(
+                    column,
+                    f"the row has {len(row.fields)} fields, the header {width}: the file is cut off mid-row",
+                )
+            yield row
+
+    def columns(self, columns: Sequence[Column]) -> tuple[list[int], list[list[Any]]]:
+        """The line of each complete row, and the values of each of ``columns`` converted, a column at a
+        time (a column the file lacks reads as blanks).
+
+        A long race file holds some hundred thousand times, most of them repeated (sector times, the
+        flag, the driver): each distinct value of a column is converted once. Only the wanted fields
+        of a row are kept, in one tuple (a row's list is freed as soon as it is read). A value refused
+        names its first line and the column."""
+        present = [c for c in columns if c.name in self.index]
+        pick = operator.itemgetter(*(self.index[c.name] for c in present), len(self.header))
+        lines: list[int] = []
+        picked: list[tuple[str, ...]] = []
+        for row in self.complete_rows():
+            lines.append(row.line)
+            picked.append(pick([*row.fields, ""]))
+        by_name = dict(zip((c.name for c in present), zip(*picked, strict=False), strict=False))
+        converted: list[list[Any]] = []
+        for column in columns:
+            raw = by_name.get(column.name)
+            values = [v.strip() for v in raw] if raw is not None else [""] * len(lines)
+            distinct = set(values)
+            if column.required and "" in distinct:
+                line = lines[values.index("")]
+                raise ParseError(self.source, line, column.name, f"{column.what} is missing (truncated row?)")
+            if column.parse is str:
+                converted.append(values)
+                continue
+            distinct.discard("")
+            try:
+                parsed: dict[str, Any] = dict(zip(distinct, map(column.parse, distinct), strict=True))
+            except ValueError:
+                for value in distinct:  # again one at a time, to say which value and where
+                    try:
+                        column.parse(value)
+                    except ValueError:
+                        line = lines[values.index(value)]
+                        raise ParseError(
+                            self.source, line, column.name, f"{value!r} is not {column.what}"
+                        ) from None
+                raise
+            parsed[""] = None
+            converted.append(list(map(parsed.__getitem__, values)))
+        return lines, converted

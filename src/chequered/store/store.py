@@ -9,6 +9,7 @@ from typing import cast
 
 from chequered.core.events import LogEvent, Publication, ResultsPublished
 from chequered.core.model import Entry, Event, Season, Session
+from chequered.core.passings import Passing
 from chequered.core.points import SessionResult
 from chequered.core.rulebook import Rulebook
 from chequered.store import log, season, tokens
@@ -17,6 +18,7 @@ from chequered.store.codec import SCORING_KINDS
 from chequered.store.database import Database, open_database
 from chequered.store.errors import NotFoundError
 from chequered.store.log import AppendResult, Clock, StoredEvent
+from chequered.store.passings import PassingLog, PassingsResult
 from chequered.store.readmodels import Cache, SessionState, fold
 from chequered.store.season import SeasonInfo, SessionInfo
 from chequered.store.tokens import Role, TokenInfo
@@ -33,10 +35,11 @@ class Store:
         self._rulebook = rulebook
         self._states = Cache(cache_size)
         self._documents = Cache(cache_size * 32)
+        self._passings = PassingLog()
 
     @classmethod
-    def open(cls, url: str, clock: Clock, rulebook: RulebookLoader) -> Store:
-        return cls(open_database(url), clock, rulebook)
+    def open(cls, url: str, clock: Clock, rulebook: RulebookLoader, *, busy_timeout_s: float = 60.0) -> Store:
+        return cls(open_database(url, busy_timeout_s), clock, rulebook)
 
     def close(self) -> None:
         self.database.dispose()
@@ -50,6 +53,13 @@ class Store:
         source_ids: Sequence[str | None] | None = None,
     ) -> AppendResult:
         return log.append(self.database, self.clock, session_id, events, actor, source_ids)
+
+    def append_passings(
+        self, session_id: str, passings: Sequence[Passing], cars: Collection[str], actor: str
+    ) -> PassingsResult:
+        """Passings of the session's entered ``cars`` assembled against the log and appended with what
+        they make, in one transaction (see ``store/passings.py``)."""
+        return self._passings.append(self.database, self.clock, session_id, passings, cars, actor)
 
     def publish(self, session_id: str, status: Publication, actor: str) -> AppendResult:
         """Publish the results as they stand now; the publication points at the log's current head."""

@@ -84,7 +84,17 @@ def live_page(request: Request, session_id: str) -> Response:
 
 @router.get("/static/live.js", include_in_schema=False)
 def live_script() -> Response:
-    script = resources.files("chequered.web").joinpath("static/live.js").read_text(encoding="utf-8")
+    return _script("live.js")
+
+
+@router.get("/static/live-start.js", include_in_schema=False)
+def live_start_script() -> Response:
+    """Starts the board for the session named on its tag (the page has no inline script)."""
+    return _script("live-start.js")
+
+
+def _script(name: str) -> Response:
+    script = resources.files("chequered.web").joinpath(f"static/{name}").read_text(encoding="utf-8")
     return Response(script, media_type="text/javascript", headers={"Cache-Control": "max-age=300"})
 
 

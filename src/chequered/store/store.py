@@ -19,7 +19,7 @@ from chequered.store.database import Database, open_database
 from chequered.store.errors import NotFoundError
 from chequered.store.log import AppendResult, Clock, StoredEvent
 from chequered.store.passings import PassingLog, PassingsResult
-from chequered.store.readmodels import Cache, SessionState, fold
+from chequered.store.readmodels import Cache, SessionState, fold, fold_more
 from chequered.store.season import SeasonInfo, SessionInfo
 from chequered.store.tokens import Role, TokenInfo
 
@@ -191,12 +191,19 @@ class Store:
         """The session folded at log position ``seq`` (from ``position``), cached."""
 
         def build() -> SessionState:
+            # A live session moves on a lap at a time: the latest state cached before ``seq`` is moved on
+            # by the events after it, rather than the whole log read, decoded and folded again.
+            earlier = self._states.latest(("state", session_id), seq)
             with self.database.read() as conn:
                 info = season.session_info(conn, session_id)
                 entries = season.season_entries(conn, info.season_id) if info.season_id else []
                 # the live feed's clock ticks (one a second) and pit/sector crossings are not read here
-                events = log.read(conn, session_id, upto=seq, kinds=SCORING_KINDS)
-            return fold(info, entries, events, self._rulebook(info.rulebook), seq)
+                after = earlier[0] if earlier is not None else 0
+                events = log.read(conn, session_id, after=after, upto=seq, kinds=SCORING_KINDS)
+            rulebook = self._rulebook(info.rulebook)
+            if earlier is not None:
+                return fold_more(cast(SessionState, earlier[1]), entries, events, rulebook, seq)
+            return fold(info, entries, events, rulebook, seq)
 
         return cast(SessionState, self._states.get_or_build(("state", session_id, seq), build))
 

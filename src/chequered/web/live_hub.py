@@ -115,6 +115,7 @@ class LiveHub:
         lease_s: float = 3.0,
         client_backlog: int = 10_000,
         close_s: float = 5.0,
+        idle_s: float = 15.0,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -123,6 +124,7 @@ class LiveHub:
         self.lease_s = lease_s
         self.client_backlog = client_backlog
         self.close_s = close_s  # the longest wait for each step of the shutdown
+        self.idle_s = idle_s  # how long a session nobody watches is still followed (fans coming back)
         self._watches: dict[str, _Watch] = {}
         self._lock = asyncio.Lock()
 
@@ -156,14 +158,36 @@ class LiveHub:
         return [frame for _, seq, frame in watch.recent if seq > after]
 
     def unsubscribe(self, session_id: str, queue: ClientQueue) -> None:
+        """Forget a client; the session's reader stops when its last client has gone."""
         watch = self._watches.get(session_id)
-        if watch is not None:
+        if watch is not None and queue in watch.clients:
             watch.clients.discard(queue)
+            if not watch.clients:
+                asyncio.get_running_loop().create_task(self._forget(watch))
+
+    async def _forget(self, watch: _Watch) -> None:
+        """Stop a session nobody has watched for ``idle_s``: its reader, its listener, its bus
+        subscription (a fan back within that time resumes from the recent deltas)."""
+        await asyncio.sleep(self.idle_s)
+        async with self._lock:
+            if watch.clients or self._watches.get(watch.session_id) is not watch:
+                return  # a client came back (or the hub is closing)
+            del self._watches[watch.session_id]
+        for task in watch.tasks:
+            task.cancel()
+        await _within(self.close_s, f"live {watch.session_id}: stopping its reader", *watch.tasks)
+        leaving = self.bus.unsubscribe(watch.subscription)
+        await _within(self.close_s, f"live {watch.session_id}: leaving the bus", leaving)
+
+    def watched(self) -> list[str]:
+        """The sessions this process follows now (those with clients)."""
+        return list(self._watches)
 
     async def _watch(self, session_id: str) -> _Watch:
-        self.store.session(session_id)  # NotFoundError before anything is started
+        await asyncio.to_thread(self.store.session, session_id)  # NotFoundError before anything starts
         subscription = await self.bus.subscribe(f"live:{session_id}")  # active before the log is read
-        board, seq = board_at(self.store, session_id)
+        # the first fold of a long session takes a while: off the event loop, fans keep their deltas
+        board, seq = await asyncio.to_thread(board_at, self.store, session_id)
         watch = _Watch(session_id, subscription, board, seq, seq, seq)
         loop = asyncio.get_running_loop()
         watch.tasks = [loop.create_task(self._listen(watch)), loop.create_task(self._read(watch))]

@@ -210,6 +210,12 @@ def _writer(db: Path, laps: list[object], stop: threading.Event, waits: list[flo
         store.close()
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _profile(pid: int, seconds: float) -> subprocess.Popen[bytes] | None:
     """py-spy sampling the server for ``seconds`` when ``CHEQUERED_BENCH_PROFILE`` names an output file
     (collapsed stacks, for a flame graph or ``sort | uniq``)."""
@@ -260,8 +266,9 @@ def le_mans() -> None:
             writer.start()
             profile = _profile(server.pid, READ_SECONDS)
             try:
-                load = load_average()
+                load, cpu = load_average(), _cpu_s(server.pid)
                 done, errors, latencies = asyncio.run(_timed_load(port, path, READ_SECONDS, READERS))
+                cpu = _cpu_s(server.pid) - cpu
             finally:
                 stop.set()
                 writer.join()
@@ -271,6 +278,8 @@ def le_mans() -> None:
             figure(f"{name}: req/s ({errors} errors, load {load})", done / READ_SECONDS, "req/s", ">= 1,000")
             figure(f"{name}: p99", percentile(latencies, 99), "ms", "< 100")
             figure(f"{name}: worst", max(latencies), "ms")
+            share = f"µs ({cpu / READ_SECONDS:.0%} of a core: the rest went to the machine's load)"
+            figure(f"{name}: server CPU per request", cpu / max(done, 1) * 1e6, share)
             figure(f"{name}: laps written / worst append", len(waits), f"/ {max(waits):,.0f} ms")
             print(f"  (load average after: {load_average()})")
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 from chequered import rulebooks
 from chequered.core.events import LapCompleted, TimePenalty
@@ -54,3 +55,29 @@ def test_concurrent_misses_share_one_build() -> None:
     for thread in threads:
         thread.join(10)
     assert builds == [1] and results == ["folded"] * 8
+
+
+def test_readers_arriving_during_a_build_get_the_previous_answer(tmp_path: Path) -> None:
+    """While one reader builds the classification at a new head, the others get the one before (its
+    ``as_of`` says which); with no build under way, nothing stale is handed out."""
+    store = Store.open(f"sqlite:///{tmp_path}/r.sqlite", FixedClock(), rulebooks.load)
+    store.seed_season(season_fixture.season(), season_fixture.entries(), "gt4-europe-2023")
+    old, new = ("classification", RACE, None, 10), ("classification", RACE, None, 11)
+    assert store.document(old, lambda: b'{"as_of":10}') == b'{"as_of":10}'
+    assert store.previous_while_building(new) is None  # nobody builds it: the reader builds it
+    started, release = threading.Event(), threading.Event()
+
+    def slow_build() -> bytes:
+        started.set()
+        release.wait()
+        return b'{"as_of":11}'
+
+    builder = threading.Thread(target=store.document, args=(new, slow_build))
+    builder.start()
+    started.wait()
+    assert store.previous_while_building(new) == b'{"as_of":10}'
+    assert store.previous_while_building(("classification", RACE, "GT4", 11)) is None  # another read
+    release.set()
+    builder.join()
+    assert store.previous_while_building(new) is None and store.cached(new) == b'{"as_of":11}'
+    store.close()

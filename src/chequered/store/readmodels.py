@@ -168,6 +168,11 @@ class Cache:
             pending.done.set()
         return value
 
+    def building(self, key: Hashable) -> bool:
+        """Whether a build of ``key`` is under way."""
+        with self._lock:
+            return key in self._building
+
     def peek(self, key: Hashable) -> object | None:
         with self._lock:
             return self._items.get(key)

@@ -207,6 +207,18 @@ class Store:
 
         return cast(SessionState, self._states.get_or_build(("state", session_id, seq), build))
 
+    def previous_while_building(self, key: tuple[Hashable, ...]) -> bytes | None:
+        """While another reader builds ``key`` (``(*read, seq)``), the same read rendered at the latest
+        earlier position, or None (then build or wait). A live session moves on a lap a second: the
+        crowd of readers arriving during a build get the answer one lap old, which says so in its
+        ``as_of``, instead of queueing behind each new lap; the reader that started the build gets the
+        new one."""
+        if not self._documents.building(key):
+            return None
+        seq = key[-1]
+        earlier = self._documents.latest(key[:-1], seq) if isinstance(seq, int) else None
+        return cast(bytes, earlier[1]) if earlier is not None else None
+
     def document(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
         """A rendered read (JSON bytes) cached under ``key``, which must include the log position."""
         return cast(bytes, self._documents.get_or_build(key, build))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import orjson
 
+from benchmarks.bench_store import _profile
 from benchmarks.common import ALKAMEL, figure, needs
 from benchmarks.live_clients import raise_open_files
 from chequered import rulebooks
@@ -141,7 +142,10 @@ def _fans(ports: list[int], count: int, store: Store, laps: list[Lap], servers: 
     ready = fans.stdout.readline().decode().split(maxsplit=3)
     connected = int(ready[1]) if len(ready) > 1 else 0
     cpu, fans_cpu, wall = sum(map(_cpu_s, servers)), _cpu_s(fans.pid), time.monotonic()
+    profile = _profile(servers[0], WINDOW_S)  # when CHEQUERED_BENCH_PROFILE names a file
     committed = _replay(store, laps, SPEED)
+    if profile is not None:
+        profile.wait(timeout=60)
     time.sleep(2.0 + 2.0 * count / 1000)  # the last deltas reach every fan (when it keeps up)
     cpu, wall = sum(map(_cpu_s, servers)) - cpu, time.monotonic() - wall
     fans_cpu = _cpu_s(fans.pid) - fans_cpu
@@ -222,6 +226,12 @@ def fanout(
 
 
 BUS = os.environ.get("CHEQUERED_BENCH_BUS", "redis://127.0.0.1:6379/0")
+
+
+def fanout_5000_one() -> None:
+    """5,000 fans on one server process (``python -m benchmarks live.fanout_5000_one``)."""
+    if needs(SEBRING):
+        fanout(SEBRING, (5_000,))
 
 
 def fanout_5000() -> None:

@@ -223,7 +223,8 @@ def _profile(pid: int, seconds: float) -> subprocess.Popen[bytes] | None:
     if not out:
         return None
     spy = Path(sys.executable).parent / "py-spy"
-    command = [str(spy), "record", "-p", str(pid), "-d", str(int(seconds)), "-f", "raw", "-o", out]
+    command = [str(spy), "record", "--nonblocking", "-p", str(pid), "-d", str(int(seconds)), "-f", "raw"]
+    command += ["-o", out]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

@@ -17,7 +17,7 @@ from chequered.core.classification import Classification, classify
 from chequered.core.events import Decision, EntryRegistered, LapCompleted, ResultsPublished
 from chequered.core.model import Entry, Lap
 from chequered.core.rulebook import Rulebook
-from chequered.core.stints import CarStints, stints_by_car
+from chequered.core.stints import CarStints, laps_by_car, laps_by_car_moved_on, stints_by_car
 from chequered.store.log import StoredEvent
 from chequered.store.season import SessionInfo
 
@@ -44,6 +44,8 @@ class SessionState:
     entered: frozenset[str]  # every car entered, whether or not it ran
     registered: dict[str, Entry] = field(default_factory=dict, compare=False)
     """Entries registered in the log (they override the season's), kept to move the state on."""
+    by_car: dict[str, list[Lap]] = field(default_factory=dict, compare=False)
+    """``laps_by_car(laps)``, kept to move the state on: only the cars with new laps are grouped again."""
 
     def stints(self) -> dict[str, CarStints]:
         return stints_by_car(self.laps)
@@ -80,6 +82,7 @@ def fold_more(
         rulebook,
         seq,
         dict(state.registered),
+        state.by_car,
     )
 
 
@@ -93,22 +96,26 @@ def _folded(
     rulebook: Rulebook,
     seq: int | None,
     registered: dict[str, Entry] | None = None,
+    by_car_before: dict[str, list[Lap]] | None = None,
 ) -> SessionState:
     registered = {} if registered is None else registered
+    new_laps: list[Lap] = []
     for stored in events:
         event = stored.event()
         if isinstance(event, LapCompleted):
-            laps.append(event.lap)
+            new_laps.append(event.lap)
         elif isinstance(event, EntryRegistered):
             entries[event.entry.car] = registered[event.entry.car] = event.entry
         elif isinstance(event, ResultsPublished):
             publications.append(PublishedResults(stored.seq, event, stored.actor, stored.recorded_at))
         elif isinstance(event, Decision):
             decisions.append(event)
-    cars = {lap.car for lap in laps}
+    laps.extend(new_laps)
+    moved_on = by_car_before is not None
+    by_car = laps_by_car_moved_on(by_car_before or {}, new_laps) if moved_on else laps_by_car(laps)
     # A season's entry list names cars that never ran this session; they are not part of its result.
-    listed = tuple(e for e in entries.values() if e.car in cars or not laps)
-    classification = classify(info.session, listed, laps, decisions, rulebook)
+    listed = tuple(e for e in entries.values() if e.car in by_car or not laps)
+    classification = classify(info.session, listed, laps, decisions, rulebook, by_car)
     if seq is None:
         seq = events[-1].seq if events else 0
     return SessionState(
@@ -121,6 +128,7 @@ def _folded(
         classification,
         frozenset(entries),
         registered,
+        by_car,
     )
 
 

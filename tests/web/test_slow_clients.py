@@ -92,3 +92,27 @@ def test_a_body_sent_a_byte_at_a_time_is_cut_off_with_408() -> None:
     limit = BodyLimit(reader, 1_000_000, 16_384, body_timeout_s=0.3, min_bytes_per_s=1_000)
     asyncio.run(asyncio.wait_for(limit(upload, trickle, record), 30))
     assert sent[0]["status"] == 408
+
+
+def test_a_read_without_a_body_goes_straight_through_and_one_with_a_body_is_still_limited() -> None:
+    """A GET without Content-Length or Transfer-Encoding has no body: it reaches the route without the
+    body limit waiting on it; a GET that declares a body is held to the limit like any request."""
+    sent: list[dict[str, Any]] = []
+    reached: list[bool] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(True)
+
+    async def nothing_read() -> dict[str, Any]:
+        raise AssertionError("the body of a bodiless read was waited for")
+
+    async def record(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    limit = BodyLimit(app, 1_000_000, 16_384)
+    read = {"type": "http", "method": "GET", "path": "/api/sessions/x/classification", "headers": []}
+    asyncio.run(limit(read, nothing_read, record))
+    assert reached == [True] and sent == []
+    declared = {**read, "headers": [(b"content-length", b"20000")]}
+    asyncio.run(limit(declared, nothing_read, record))
+    assert reached == [True] and sent[0]["status"] == 413

@@ -75,8 +75,13 @@ class BodyLimit:
         limit = self.max_upload if upload else self.max_json
         what = "a timing file" if upload else "a request body"
         detail = f"{what} may be at most {limit:,} bytes"
+        # A read without Content-Length or Transfer-Encoding has no body (HTTP/1.1)
+        bodiless = scope.get("method") in ("GET", "HEAD")
         for name, value in scope.get("headers", ()):
+            if name == b"transfer-encoding":
+                bodiless = False
             if name == b"content-length":
+                bodiless = False
                 try:
                     declared = int(value)
                 except ValueError:
@@ -84,6 +89,9 @@ class BodyLimit:
                 if declared < 0 or declared > limit:
                     await problem_response(413 if declared > limit else 400, detail)(scope, receive, send)
                     return
+        if bodiless:  # a read: nothing to wait for or count (and no task per receive on the hot path)
+            await self.app(scope, receive, send)
+            return
         receive = _deadline(receive, self.body_timeout_s, self.min_bytes_per_s)
         slow = f"the request body did not arrive within {self.body_timeout_s:g} s: the connection is closed"
         if not upload:

@@ -1,5 +1,7 @@
 """Event store and API: append throughput (SQLite, PostgreSQL), classification read of a stored 12 h race
-(cold and cached), and API requests/s for a cached classification under loopback load.
+(cold and cached), and API requests/s for a cached classification under loopback load; on Le Mans 24 h,
+the cached classification read by 50 keep-alive clients while a lap a second is written, and the cold
+start of 50 concurrent first requests after a server start (``python -m benchmarks store.le_mans``).
 
 The load comes from this process (a minimal asyncio HTTP/1.1 client over many keep-alive connections)
 against ``chequered serve`` running in a separate process.
@@ -13,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,11 +23,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import ALKAMEL, best_of, figure, needs
+from benchmarks.common import ALKAMEL, best_of, figure, load_average, needs, percentile
 
 SEBRING = (
     ALKAMEL / "imsa-tobi-imsa_data/data/2024/05-sebring-international-raceway/202403160940-race-laps.csv"
 )
+LE_MANS = ALKAMEL / "wec-y047aka-elm-motorsport-analysis/2024/le_mans_24h.csv"
+READERS = 50
+READ_SECONDS = 10.0
 POSTGRES = os.environ.get("CHEQUERED_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BATCH = 1_000
 LOAD_SECONDS = 5.0
@@ -134,6 +140,154 @@ def _serve(db: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("chequered serve did not start within 30 s")
 
 
+async def _timed_connection(
+    port: int, request: bytes, deadline: float, latencies: list[float]
+) -> tuple[int, int]:
+    """``_connection`` recording each request's time, send to last byte, in ``latencies`` (ms)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    ok = errors = 0
+    try:
+        while time.perf_counter() < deadline:
+            sent = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            latencies.append((time.perf_counter() - sent) * 1000)
+            if head.startswith(b"HTTP/1.1 200"):
+                ok += 1
+            else:
+                errors += 1
+    finally:
+        writer.close()
+    return ok, errors
+
+
+async def _timed_load(port: int, path: str, seconds: float, connections: int) -> tuple[int, int, list[float]]:
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    deadline = time.perf_counter() + seconds
+    latencies: list[float] = []
+    counts = await asyncio.gather(
+        *(_timed_connection(port, request, deadline, latencies) for _ in range(connections))
+    )
+    return sum(c[0] for c in counts), sum(c[1] for c in counts), latencies
+
+
+async def _first_requests(port: int, path: str, clients: int) -> list[float]:
+    """Each of ``clients`` connections sends one request at the same moment: their times (ms)."""
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode()
+
+    async def one() -> float:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        sent = time.perf_counter()
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        if not head.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError(f"cold request answered {head.splitlines()[0]!r}")
+        await reader.read()
+        writer.close()
+        return (time.perf_counter() - sent) * 1000
+
+    return list(await asyncio.gather(*(one() for _ in range(clients))))
+
+
+def _writer(db: Path, laps: list[object], stop: threading.Event, waits: list[float]) -> None:
+    """Append one lap a second (a lap a commit) until ``stop``: what a live 24 h race writes."""
+    from chequered.core.events import LapCompleted
+
+    store = _open(f"sqlite:///{db}")
+    try:
+        for lap in laps:
+            started = time.perf_counter()
+            store.append("le-mans-2024", [LapCompleted(lap)], "bench")  # type: ignore[arg-type]
+            waits.append((time.perf_counter() - started) * 1000)
+            if stop.wait(max(0.0, 1.0 - (time.perf_counter() - started))):
+                return
+    finally:
+        store.close()
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _profile(pid: int, seconds: float) -> subprocess.Popen[bytes] | None:
+    """py-spy sampling the server for ``seconds`` when ``CHEQUERED_BENCH_PROFILE`` names an output file
+    (collapsed stacks, for a flame graph or ``sort | uniq``)."""
+    out = os.environ.get("CHEQUERED_BENCH_PROFILE")
+    if not out:
+        return None
+    spy = Path(sys.executable).parent / "py-spy"
+    command = [str(spy), "record", "--nonblocking", "-p", str(pid), "-d", str(int(seconds)), "-f", "raw"]
+    command += ["-o", out]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def le_mans() -> None:
+    """Le Mans 24 h (62 cars, 15,593 laps): (a) the cached classification read by 50 keep-alive clients
+    while one lap a second is written; (b) 50 concurrent first requests after a server start."""
+    if not needs(LE_MANS):
+        return
+    from chequered.core.events import EntryRegistered, LapCompleted, LogEvent
+    from chequered.core.model import Session, SessionKind
+    from chequered.importers import alkamel
+
+    timing = alkamel.read_laps(LE_MANS)
+    laps = sorted(timing.laps, key=lambda lap: lap.elapsed_ms)
+    held_back = laps[-600:]  # written during the load, one a second
+    path = "/api/sessions/le-mans-2024/classification"
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "le-mans.sqlite"
+        store = _open(f"sqlite:///{db}")
+        store.create_session(Session("le-mans-2024", "24 Heures du Mans 2024", SessionKind.RACE))
+        preload: list[LogEvent] = [EntryRegistered(entry) for entry in timing.entries]
+        store.append("le-mans-2024", preload + [LapCompleted(lap) for lap in laps[:-600]], "bench")
+        store.close()
+
+        port = _free_port()
+        server = _serve(db, port)
+        try:
+            load = load_average()
+            latencies = asyncio.run(_first_requests(port, path, READERS))
+            figure(
+                f"cold start, Le Mans 24 h: {READERS} first requests, p99 (load {load})",
+                percentile(latencies, 99),
+                "ms",
+                "< 2,000",
+            )
+            figure("cold start, Le Mans 24 h: fastest of them", min(latencies), "ms")
+            asyncio.run(_load(port, path, 1.0, 4))  # warm
+            stop, waits = threading.Event(), []
+            writer = threading.Thread(target=_writer, args=(db, held_back, stop, waits))
+            writer.start()
+            profile = _profile(server.pid, READ_SECONDS)
+            try:
+                load, cpu = load_average(), _cpu_s(server.pid)
+                done, errors, latencies = asyncio.run(_timed_load(port, path, READ_SECONDS, READERS))
+                cpu = _cpu_s(server.pid) - cpu
+            finally:
+                stop.set()
+                writer.join()
+                if profile is not None:
+                    profile.wait(timeout=60)
+            name = f"Le Mans 24 h, a lap/s written, {READERS} clients"
+            figure(f"{name}: req/s ({errors} errors, load {load})", done / READ_SECONDS, "req/s", ">= 1,000")
+            figure(f"{name}: p99", percentile(latencies, 99), "ms", "< 100")
+            figure(f"{name}: worst", max(latencies), "ms")
+            share = f"µs ({cpu / READ_SECONDS:.0%} of a core: the rest went to the machine's load)"
+            figure(f"{name}: server CPU per request", cpu / max(done, 1) * 1e6, share)
+            figure(f"{name}: laps written / worst append", len(waits), f"/ {max(waits):,.0f} ms")
+            print(f"  (load average after: {load_average()})")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 def main() -> None:
     if not needs(SEBRING):
         return
@@ -198,6 +352,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+    le_mans()
 
 
 if __name__ == "__main__":

@@ -31,6 +31,17 @@ def figure(name: str, value: float, unit: str, goal: str = "") -> None:
     print(f"  {name:<58} {value:>12,.1f} {unit}{suffix}", flush=True)
 
 
+def percentile(values: Sequence[float], pct: float) -> float:
+    """The ``pct``-th percentile of ``values`` (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, int(len(ordered) * pct / 100 + 0.999999) - 1))]
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average, to print beside a figure (2 cores shared by many)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def needs(path: Path) -> bool:
     if path.exists():
         return True

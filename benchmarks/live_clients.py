@@ -1,6 +1,7 @@
 """WebSocket fans for the fan-out benchmark, in a process of their own (uvloop, one socket per fan).
 
-``python -m benchmarks.live_clients URL N OUT``: opens N connections to the live WebSocket URL, reads each
+``python -m benchmarks.live_clients URL[,URL...] N OUT``: opens N connections to the live WebSocket URLs
+(spread over them in turn: server processes on ports of their own, no load balancer), reads each
 snapshot, prints ``ready <connected> <failed> <first error>`` on stdout, then records the wall-clock time
 at which every fan receives every delta until stdin closes; writes ``{seq: [receipt times]}`` and the
 connection outcome to OUT as JSON.
@@ -76,7 +77,7 @@ async def fan(url: str, receipts: dict[int, list[float]], sizes: dict[int, int],
     fans.append(protocol)
 
 
-async def run(url: str, count: int, out: Path) -> None:
+async def run(urls: list[str], count: int, out: Path) -> None:
     receipts: dict[int, list[float]] = defaultdict(list)
     sizes: dict[int, int] = {}
     connected: list[Fan] = []
@@ -84,8 +85,8 @@ async def run(url: str, count: int, out: Path) -> None:
     started = time.monotonic()
     for first in range(0, count, CONNECT_AT_ONCE):
         batch = [
-            asyncio.create_task(fan(url, receipts, sizes, connected))
-            for _ in range(min(CONNECT_AT_ONCE, count - first))
+            asyncio.create_task(fan(urls[(first + i) % len(urls)], receipts, sizes, connected))
+            for i in range(min(CONNECT_AT_ONCE, count - first))
         ]
         tasks.extend(batch)
         await asyncio.wait(batch)
@@ -109,9 +110,9 @@ async def run(url: str, count: int, out: Path) -> None:
 
 def main() -> None:
     raise_open_files()
-    url, count, out = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+    urls, count, out = sys.argv[1].split(","), int(sys.argv[2]), Path(sys.argv[3])
     # uvloop, as the server runs: the fans' side of the loopback must not be what the figures measure
-    uvloop.run(run(url, count, out))
+    uvloop.run(run(urls, count, out))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ from __future__ import annotations
 import itertools
 
 from chequered.core.model import Lap
-from chequered.core.stints import car_stints, laps_by_car, stints_by_car
+from chequered.core.stints import car_stints, laps_by_car, laps_by_car_moved_on, stints_by_car
 from chequered.importers import alkamel
 from tests.conftest import IMSA, real_file
 
@@ -57,3 +57,21 @@ def test_real_race_stints_cover_every_lap_once() -> None:
         for stint, following in itertools.pairwise(stints):
             assert following.start_ms == stint.end_ms
         assert {s.driver_name for s in stints} == {lap.driver_name for lap in laps}
+
+
+def test_grouping_moved_on_a_few_laps_at_a_time_equals_grouping_the_whole() -> None:
+    """A live read model keeps the laps grouped per car and regroups only the cars with new laps: at
+    every step the grouping is ``laps_by_car`` of every lap so far, out-of-order and repeated laps
+    included (a real race, its laps as a feed sends them, then the same with laps sent twice and late)."""
+    timing = alkamel.read_laps(
+        real_file(IMSA / "2023/12-watkins-glen-international/202306251040-race-laps.csv")
+    )
+    in_order = sorted(timing.laps, key=lambda lap: lap.elapsed_ms)
+    late = in_order[::37]  # every 37th lap sent again, after those that followed it
+    disordered = [lap for i, lap in enumerate(in_order) if i % 37] + late + in_order[::53]
+    for feed in (in_order, disordered):
+        grouped: dict[str, list[Lap]] = {}
+        for start in range(0, len(feed), 97):
+            grouped = laps_by_car_moved_on(grouped, feed[start : start + 97])
+            assert grouped == laps_by_car(feed[: start + 97])
+    assert laps_by_car_moved_on({}, []) == {}

@@ -162,3 +162,22 @@ def test_compliance_report_of_a_race(client: TestClient, tokens: dict[str, str])
     assert client.get("/api/sessions/r1-ricard-q1/compliance").status_code == 422
     unknown = client.get(f"/api/seasons/{SEASON}/standings", params={"class": "GT3"})
     assert unknown.status_code == 404 and "Silver" in unknown.json()["detail"]
+
+
+def test_identical_penalties_without_an_id_are_two_decisions(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    """Seen: two 5 s penalties posted without an id, the second answered ``duplicates: 1`` and the car
+    carried 5 s. Idempotency is the client's request id (``Idempotency-Key`` or ``id``), not content."""
+    steward = auth(tokens["steward"])
+    url = f"/api/sessions/{RACE}/penalties"
+    penalty = {"car": "7", "kind": "time", "ms": 5_000, "reason": "track limits"}
+    answers = [client.post(url, json=penalty, headers=steward).json() for _ in range(2)]
+    assert [(a["appended"], a["duplicates"]) for a in answers] == [(1, 0), (1, 0)]
+    keyed = {**steward, "Idempotency-Key": "doc-31"}
+    resent = [client.post(url, json=penalty, headers=keyed).json() for _ in range(2)]
+    assert [(a["appended"], a["duplicates"]) for a in resent] == [(1, 0), (0, 1)]
+    bad_key = client.post(url, json=penalty, headers={**steward, "Idempotency-Key": "a b"})
+    assert bad_key.status_code == 422
+    penalties = [e for e in client.get(f"/api/sessions/{RACE}/events").json()["events"]]
+    assert sum(e["kind"] == "time_penalty" for e in penalties) == 3

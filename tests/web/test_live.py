@@ -143,7 +143,7 @@ def test_pit_lane_and_sector_passings_are_stored_and_on_the_board_before_the_lap
     again = _post(client, timekeeper, crossings)
     assert again["appended"] == 0 and again["as_of"] == answer["as_of"]
     # the server restarts (the assembler is rebuilt from the log), the bridge re-sends the pit-in
-    client.app.state.assemblers = {}  # type: ignore[attr-defined]
+    store._passings = type(store._passings)()  # a restart: nothing of the log in memory
     rest = [
         {"car": "07", "timeline": "pit_in", "at_ms": 235_000},
         {"car": "07", "timeline": "finish", "at_ms": 236_000},
@@ -158,3 +158,66 @@ def test_pit_lane_and_sector_passings_are_stored_and_on_the_board_before_the_lap
     assert laps[("07", 3)]["driver_name"] == "Carl Gamma"
     assert laps[("7", 2)]["sectors"] == [40_000, 80_000]
     assert sum(e.kind == "pit" for e in store.events(RACE)) == 2  # the re-sent pit-in is stored once
+
+
+def test_out_of_range_and_malformed_passings_are_422_and_change_nothing(
+    client: TestClient, store: Any, tokens: dict[str, str]
+) -> None:
+    """Seen: at_ms = 2^63 stored as a lap, 10^20 a 500 text/plain, and after either every later passing
+    of the car refused until a restart. Now: 422, nothing stored, the car's next passing is a lap."""
+    timekeeper = auth(tokens["timekeeper"])
+    url = f"/api/sessions/{RACE}/passings"
+    _post(client, tokens["timekeeper"], [{"car": "7", "timeline": "finish", "at_ms": 100_000}])
+    before = [e.event_id for e in store.events(RACE)]
+    for bad in (
+        {"car": "7", "timeline": "finish", "at_ms": 2**63},
+        {"car": "7", "timeline": "finish", "at_ms": 10**20},
+        {"car": "7", "timeline": "finish", "at_ms": -1},
+        {"car": "7", "timeline": "finish", "at_ms": 200_000, "speed": 3},  # an unknown field
+        {"car": "7 ", "timeline": "finish", "at_ms": 200_000},  # not a car number
+        {"car": "", "timeline": "finish", "at_ms": 200_000},
+        {"car": "7", "timeline": "finish", "at_ms": 200_000, "driver": "A\x00B"},
+    ):
+        response = client.post(url, json={"passings": [bad]}, headers=timekeeper)
+        assert response.status_code == 422, (bad, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+    assert [e.event_id for e in store.events(RACE)] == before
+    after = _post(client, tokens["timekeeper"], [{"car": "7", "timeline": "finish", "at_ms": 200_000}])
+    assert (after["laps"], after["rejected"]) == (1, [])
+
+
+def test_duplicates_are_counted_per_request(client: TestClient, tokens: dict[str, str]) -> None:
+    """Seen: ``duplicates`` was a running total since the server started."""
+    passing = [{"car": "7", "timeline": "finish", "at_ms": 100_000}]
+    assert _post(client, tokens["timekeeper"], passing + passing)["duplicates"] == 1
+    assert _post(client, tokens["timekeeper"], passing)["duplicates"] == 1
+    assert _post(client, tokens["timekeeper"], [{**passing[0], "at_ms": 200_000}])["duplicates"] == 0
+
+
+def test_nul_in_a_session_name_or_token_label_is_422(client: TestClient, tokens: dict[str, str]) -> None:
+    """Seen on PostgreSQL (whose text refuses NUL): a 500 text/plain. Now a 422 problem on both."""
+    admin = auth(tokens["admin"])
+    for path, body in (
+        ("/api/sessions", {"id": "nul-race", "name": "Race\x00 1", "kind": "race"}),
+        ("/api/tokens", {"role": "timekeeper", "label": "bridge\x00"}),
+    ):
+        response = client.post(path, json=body, headers=admin)
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+    assert client.get("/api/sessions/nul-race").status_code == 404
+
+
+def test_a_sessions_reader_stops_when_its_last_client_leaves(client: TestClient) -> None:
+    """Seen: a connect-and-close to each of 51 sessions left the server at 93-95 % of a core."""
+    hub = client.app.state.live_hub  # type: ignore[attr-defined]
+    hub.idle_s = 0  # no wait for a fan coming back
+    with client.websocket_connect(f"/ws/live/{RACE}") as ws:
+        ws.receive_json()
+        assert hub.watched() == [RACE]
+    for _ in range(500):
+        if not hub.watched():
+            break
+        client.get("/api/seasons")  # lets the app's loop run the hub's clean-up
+    assert hub.watched() == []
+    with client.websocket_connect(f"/ws/live/{RACE}") as ws:  # and a new client starts it again
+        assert ws.receive_json()["type"] == "snapshot"

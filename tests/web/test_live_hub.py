@@ -170,3 +170,38 @@ def test_a_fan_back_within_the_recent_deltas_gets_them_and_one_gone_longer_a_sna
         with client.websocket_connect(f"/ws/live/{RACE}") as ws:
             fresh = ws.receive_json()
     assert snapshot["type"] == "snapshot" and snapshot == fresh
+
+
+def test_the_hub_reads_the_log_off_the_event_loop(store: Store, tokens: dict[str, str]) -> None:
+    """The log poll, a snapshot's catch-up, a keyframe and the recovery of a lost message read the
+    database in a thread: a round trip on the loop would hold every fan's frames and every request."""
+    on_loop: list[str] = []
+    read = store.events
+
+    def events(session_id: str, **options: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(session_id)
+        except RuntimeError:
+            pass  # a worker thread: no loop runs here
+        return read(session_id, **options)
+
+    store.events = events  # type: ignore[method-assign]  # the real store's read, watched
+    bus = MemoryBus()
+    app = create_app(store, Settings(), bus)
+    app.state.live_hub.keyframe_s = 0.5
+    with TestClient(app) as client, client.websocket_connect(f"/ws/live/{RACE}") as ws:
+        assert ws.receive_json()["type"] == "snapshot"
+        head = _post(client, tokens["timekeeper"], 5)
+        seen = 0
+        while seen < head:
+            frame = ws.receive_json()
+            seen = max(seen, frame["seq"]) if frame["type"] == "delta" else seen
+        next(iter(bus._channels[f"live:{RACE}"])).deliver(None)  # a lost message: recovered from the log
+        _post(client, tokens["timekeeper"], 8)
+        kinds = set()
+        while "keyframe" not in kinds:
+            kinds.add(ws.receive_json()["type"])
+        with client.websocket_connect(f"/ws/live/{RACE}") as second:  # a snapshot after the catch-up
+            assert second.receive_json()["type"] == "snapshot"
+    assert on_loop == []

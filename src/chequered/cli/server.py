@@ -82,6 +82,7 @@ def serve_command(
     from chequered.bus import check_bus, open_bus
     from chequered.web.app import create_app
     from chequered.web.deps import Settings
+    from chequered.web.slow_clients import bounded_h11
 
     asyncio.run(check_bus(bus_url))  # a Redis that does not answer stops here, with one clear line
     store = open_store(database_url)
@@ -98,6 +99,11 @@ def serve_command(
             # Deltas are a few hundred bytes: compressing each one per fan (deflate keeps a context per
             # connection) cost more CPU than the whole rest of the fan-out, and doubled its latency.
             ws_per_message_deflate=False,
+            # Slow clients are cut off: headers within 10 s, an idle keep-alive connection after 5 s
+            # (the body's deadline is the body-limit middleware's).
+            http=bounded_h11(header_timeout_s=10.0),
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,
         )
         server = uvicorn.Server(config)
         with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:

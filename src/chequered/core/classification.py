@@ -251,10 +251,12 @@ def classify(
     laps: Iterable[Lap],
     decisions: Iterable[Decision],
     rules: Rulebook,
+    grouped: Mapping[str, list[Lap]] | None = None,
 ) -> Classification:
-    """Classify a session; raise ``UnknownCarError`` if a lap or decision names a car without an entry."""
+    """Classify a session; raise ``UnknownCarError`` if a lap or decision names a car without an entry.
+    ``grouped``, when given, is ``laps_by_car(laps)`` already (a read model keeps it from lap to lap)."""
     cars = {entry.car: entry for entry in entries}
-    by_car = laps_by_car(laps)
+    by_car = laps_by_car(laps) if grouped is None else grouped
     for car in by_car:
         if car not in cars:
             raise UnknownCarError(car, f"lap of session {session.id}")

@@ -12,7 +12,7 @@ laps already made stay as they are (the log is append-only).
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from chequered.core.events import LapCompleted, LiveEvent, PitCrossed, PitLine, SectorCompleted
@@ -90,6 +90,7 @@ class PassingAssembler:
         timing.last_split_ms, timing.sectors, timing.pit_time_ms = None, [], None
         timing.released_ms = max(timing.released_ms, last_finish_ms)
         timing.last_seen[(Timeline.FINISH, 0)] = last_finish_ms
+        timing.exact.add((Timeline.FINISH, 0, last_finish_ms))
 
     def resume_crossing(self, event: PitCrossed | SectorCompleted) -> None:
         """Continue a car's current lap from the log: a pit-lane crossing or sector split stored before
@@ -105,6 +106,18 @@ class PassingAssembler:
         timing.last_seen[(passing.timeline, passing.sector)] = passing.at_ms
         timing.exact.add((passing.timeline, passing.sector, passing.at_ms))
         self._score(passing, timing)
+
+    def fork(self, cars: set[str]) -> PassingAssembler:
+        """A new assembler continuing from this one's state of ``cars`` (entered ones), which this one
+        keeps unchanged: passings are tried on the fork, and only what the log committed moves on.
+        Counts of duplicates and rejections start at zero."""
+        fork = PassingAssembler(self.cars, self.window_ms, self.duplicate_ms, self.start_ms)
+        for car in cars & self._timing.keys():
+            t = self._timing[car]
+            fork._timing[car] = replace(
+                t, sectors=list(t.sectors), last_seen=dict(t.last_seen), exact=set(t.exact)
+            )
+        return fork
 
     def add(self, passing: Passing) -> list[LiveEvent]:
         """Take one passing; the events of every passing that is now due."""

@@ -8,7 +8,7 @@ stint also starts when the driver in the car changes without a recorded stop.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter, le, lt
 
@@ -85,6 +85,20 @@ def laps_by_car(laps: Iterable[Lap]) -> dict[str, list[Lap]]:
                 unique.setdefault(lap.lap, lap)
             grouped[car] = list(unique.values())
     return dict(grouped)
+
+
+def laps_by_car_moved_on(grouped: Mapping[str, list[Lap]], laps: Iterable[Lap]) -> dict[str, list[Lap]]:
+    """``laps_by_car(earlier + laps)`` from ``grouped``, which is ``laps_by_car(earlier)``: only the cars
+    with new laps are grouped again (a live session's read moves on a lap at a time). The same: a car's
+    grouped laps keep, of each lap number, its first crossing, which the new laps cannot change; its lists
+    are shared with ``grouped``, and neither is changed after."""
+    added: dict[str, list[Lap]] = defaultdict(list)
+    for lap in laps:
+        added[lap.car].append(lap)
+    moved = dict(grouped)
+    for car, car_laps in added.items():
+        moved[car] = laps_by_car([*grouped.get(car, ()), *car_laps])[car]
+    return moved
 
 
 def car_stints(car: str, laps: list[Lap]) -> CarStints:

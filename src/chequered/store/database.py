@@ -52,6 +52,7 @@ class Database:
 
     engine: Engine
     url: str
+    busy_timeout_s: float = 60.0
     _writer: threading.Lock = field(default_factory=threading.Lock)
     _local: threading.local = field(default_factory=threading.local)
     _raw: list[sqlite3.Connection] = field(default_factory=list)
@@ -65,7 +66,15 @@ class Database:
     def write(self) -> Iterator[Connection]:
         with self._writer, self.engine.connect() as conn:
             conn = conn.execution_options(chequered_write=True)
-            with conn.begin():
+            try:
+                begun = conn.begin()
+            except sa.exc.OperationalError as exc:  # SQLite: another process held the lock too long
+                reason = str(exc.orig).strip() if exc.orig else str(exc)
+                raise StoreError(
+                    f"the database did not take the write within {self.busy_timeout_s:g} s ({reason}); "
+                    "nothing was stored: send it again"
+                ) from None
+            with begun:
                 yield conn
 
     def quick_scalar(self, sql: str, parameters: tuple[object, ...]) -> object:
@@ -100,8 +109,8 @@ class Database:
         self.engine.dispose()
 
 
-def _sqlite_engine(url: str) -> Engine:
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 60})
+def _sqlite_engine(url: str, busy_timeout_s: float) -> Engine:
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_timeout_s})
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -109,7 +118,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -121,17 +130,18 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def open_database(url: str) -> Database:
-    """Open (creating if needed) the database at ``url`` and bring its schema to the latest migration."""
+def open_database(url: str, busy_timeout_s: float = 60.0) -> Database:
+    """Open (creating if needed) the database at ``url`` and bring its schema to the latest migration.
+    A write waits up to ``busy_timeout_s`` for another process's write lock (SQLite), then fails whole."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         path = Path(url.split(":///", 1)[1])
         if not path.parent.is_dir():
             raise StoreError(f"cannot create the database {path}: directory {path.parent} does not exist")
-        engine = _sqlite_engine(url)
+        engine = _sqlite_engine(url, busy_timeout_s)
     else:
         engine = sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
-    database = Database(engine=engine, url=url)
+    database = Database(engine=engine, url=url, busy_timeout_s=busy_timeout_s)
     try:
         migrate(database)
     except sa.exc.OperationalError as exc:

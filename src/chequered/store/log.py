@@ -79,6 +79,31 @@ def append(
     source_ids: Sequence[str | None] | None = None,
 ) -> AppendResult:
     """Append ``events`` to the session's log, each stored once whatever how often it is appended."""
+    with database.write() as conn:
+        lock_session(conn, database, session_id)
+        return append_in(conn, database, clock, session_id, events, actor, source_ids)
+
+
+def lock_session(conn: Connection, database: Database, session_id: str) -> None:
+    """Check the session exists and hold its write lock until the transaction ends: on SQLite the
+    database's (taken by ``BEGIN IMMEDIATE``), on PostgreSQL an advisory lock per session, so what a
+    writer reads of the session's log in the transaction cannot be changed by another writer before
+    its commit."""
+    _require_session(conn, session_id)
+    if not database.is_sqlite:
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(zlib.crc32(session_id.encode()))))
+
+
+def append_in(
+    conn: Connection,
+    database: Database,
+    clock: Clock,
+    session_id: str,
+    events: Sequence[LogEvent],
+    actor: str,
+    source_ids: Sequence[str | None] | None = None,
+) -> AppendResult:
+    """``append`` inside a write transaction that holds the session's lock (``lock_session``)."""
     if source_ids is not None and len(source_ids) != len(events):
         raise ValueError("source_ids must pair one to one with events")
     rows: dict[str, dict[str, Any]] = {}
@@ -92,32 +117,24 @@ def append(
             continue
         rows[event_id] = {"session_id": session_id, "event_id": event_id, "kind": kind, "payload": text}
     table = schema.event
-    with database.write() as conn:
-        _require_session(conn, session_id)
-        if not database.is_sqlite:
-            # One writer per session on PostgreSQL too, so the check below cannot race another writer.
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(zlib.crc32(session_id.encode()))))
-        for event_id in _already_stored(conn, session_id, list(rows)):
-            del rows[event_id]
-            duplicates += 1
-        if rows:
-            now = to_db_time(database, clock())
-            keys = ["session_id", "event_id"]
-            if database.is_sqlite:
-                # The DBAPI directly: SQLAlchemy's per-row parameter processing would cost more than the
-                # insert itself. The timestamp is written in the format SQLAlchemy's DateTime reads back.
-                stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
-                conn.exec_driver_sql(
-                    _SQLITE_INSERT,
-                    [
-                        (session_id, r["event_id"], r["kind"], r["payload"], actor, stamp)
-                        for r in rows.values()
-                    ],
-                )
-            else:
-                values = [{**row, "actor": actor, "recorded_at": now} for row in rows.values()]
-                conn.execute(postgresql.insert(table).on_conflict_do_nothing(index_elements=keys), values)
-        last = head_in(conn, session_id)
+    for event_id in _already_stored(conn, session_id, list(rows)):
+        del rows[event_id]
+        duplicates += 1
+    if rows:
+        now = to_db_time(database, clock())
+        keys = ["session_id", "event_id"]
+        if database.is_sqlite:
+            # The DBAPI directly: SQLAlchemy's per-row parameter processing would cost more than the
+            # insert itself. The timestamp is written in the format SQLAlchemy's DateTime reads back.
+            stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+            conn.exec_driver_sql(
+                _SQLITE_INSERT,
+                [(session_id, r["event_id"], r["kind"], r["payload"], actor, stamp) for r in rows.values()],
+            )
+        else:
+            values = [{**row, "actor": actor, "recorded_at": now} for row in rows.values()]
+            conn.execute(postgresql.insert(table).on_conflict_do_nothing(index_elements=keys), values)
+    last = head_in(conn, session_id)
     return AppendResult(appended=len(rows), duplicates=duplicates, last_seq=last)
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from chequered.core.classification import Classification, classify
 from chequered.core.events import Decision, EntryRegistered, LapCompleted, ResultsPublished
 from chequered.core.model import Entry, Lap
 from chequered.core.rulebook import Rulebook
-from chequered.core.stints import CarStints, stints_by_car
+from chequered.core.stints import CarStints, laps_by_car, laps_by_car_moved_on, stints_by_car
 from chequered.store.log import StoredEvent
 from chequered.store.season import SessionInfo
 
@@ -42,6 +42,10 @@ class SessionState:
     publications: tuple[PublishedResults, ...]
     classification: Classification
     entered: frozenset[str]  # every car entered, whether or not it ran
+    registered: dict[str, Entry] = field(default_factory=dict, compare=False)
+    """Entries registered in the log (they override the season's), kept to move the state on."""
+    by_car: dict[str, list[Lap]] = field(default_factory=dict, compare=False)
+    """``laps_by_car(laps)``, kept to move the state on: only the cars with new laps are grouped again."""
 
     def stints(self) -> dict[str, CarStints]:
         return stints_by_car(self.laps)
@@ -58,23 +62,60 @@ def fold(
     entries registered in the log override the season's. The clock, pit-lane and sector events of a
     live feed are the live board's, not the classification's: they are passed over."""
     entries: dict[str, Entry] = {e.car: e for e in season_entries}
-    laps: list[Lap] = []
-    decisions: list[Decision] = []
-    publications: list[PublishedResults] = []
+    return _folded(info, entries, [], [], [], events, rulebook, seq)
+
+
+def fold_more(
+    state: SessionState, season_entries: list[Entry], events: list[StoredEvent], rulebook: Rulebook, seq: int
+) -> SessionState:
+    """``state`` moved on by the events after it (up to ``seq``): what a live session's reads do at
+    each new log position, instead of reading and decoding the whole log again."""
+    entries: dict[str, Entry] = {e.car: e for e in season_entries}
+    entries.update(state.registered)
+    return _folded(
+        state.info,
+        entries,
+        list(state.laps),
+        list(state.decisions),
+        list(state.publications),
+        events,
+        rulebook,
+        seq,
+        dict(state.registered),
+        state.by_car,
+    )
+
+
+def _folded(
+    info: SessionInfo,
+    entries: dict[str, Entry],
+    laps: list[Lap],
+    decisions: list[Decision],
+    publications: list[PublishedResults],
+    events: list[StoredEvent],
+    rulebook: Rulebook,
+    seq: int | None,
+    registered: dict[str, Entry] | None = None,
+    by_car_before: dict[str, list[Lap]] | None = None,
+) -> SessionState:
+    registered = {} if registered is None else registered
+    new_laps: list[Lap] = []
     for stored in events:
         event = stored.event()
         if isinstance(event, LapCompleted):
-            laps.append(event.lap)
+            new_laps.append(event.lap)
         elif isinstance(event, EntryRegistered):
-            entries[event.entry.car] = event.entry
+            entries[event.entry.car] = registered[event.entry.car] = event.entry
         elif isinstance(event, ResultsPublished):
             publications.append(PublishedResults(stored.seq, event, stored.actor, stored.recorded_at))
         elif isinstance(event, Decision):
             decisions.append(event)
-    cars = {lap.car for lap in laps}
+    laps.extend(new_laps)
+    moved_on = by_car_before is not None
+    by_car = laps_by_car_moved_on(by_car_before or {}, new_laps) if moved_on else laps_by_car(laps)
     # A season's entry list names cars that never ran this session; they are not part of its result.
-    listed = tuple(e for e in entries.values() if e.car in cars or not laps)
-    classification = classify(info.session, listed, laps, decisions, rulebook)
+    listed = tuple(e for e in entries.values() if e.car in by_car or not laps)
+    classification = classify(info.session, listed, laps, decisions, rulebook, by_car)
     if seq is None:
         seq = events[-1].seq if events else 0
     return SessionState(
@@ -86,15 +127,19 @@ def fold(
         tuple(publications),
         classification,
         frozenset(entries),
+        registered,
+        by_car,
     )
 
 
 class Cache:
-    """A small thread-safe LRU of folded states and rendered documents."""
+    """A small thread-safe LRU of folded states and rendered documents. Concurrent misses of one key
+    share one build: the first builds, the others wait for its value (or its error)."""
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._building: dict[Hashable, _Build] = {}
         self._lock = threading.Lock()
 
     def get_or_build(self, key: Hashable, build: Callable[[], object]) -> object:
@@ -102,17 +147,63 @@ class Cache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = build()  # outside the lock: two readers may build the same value, both correct
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+            pending = self._building.get(key)
+            if pending is None:
+                pending = self._building[key] = _Build()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            pending.done.wait()
+            if pending.error is not None:
+                raise pending.error
+            return pending.value
+        try:
+            value = build()
+        except BaseException as error:
+            pending.error = error
+            raise
+        else:
+            pending.value = value
+            with self._lock:
+                self._items[key] = value
+                self._items.move_to_end(key)
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        finally:
+            with self._lock:
+                del self._building[key]
+            pending.done.set()
         return value
+
+    def building(self, key: Hashable) -> bool:
+        """Whether a build of ``key`` is under way."""
+        with self._lock:
+            return key in self._building
 
     def peek(self, key: Hashable) -> object | None:
         with self._lock:
             return self._items.get(key)
 
+    def latest(self, prefix: tuple[Hashable, ...], below: int) -> tuple[int, object] | None:
+        """The cached value whose key is ``(*prefix, n)`` with the largest ``n < below``."""
+        with self._lock:
+            found = [
+                (key[-1], value)
+                for key, value in self._items.items()
+                if isinstance(key, tuple)
+                and key[:-1] == prefix
+                and isinstance(key[-1], int)
+                and key[-1] < below
+            ]
+        return max(found, key=lambda item: item[0]) if found else None
+
     def __len__(self) -> int:
         return len(self._items)
+
+
+@dataclass(slots=True)
+class _Build:
+    done: threading.Event = field(default_factory=threading.Event)
+    value: object = None
+    error: BaseException | None = None

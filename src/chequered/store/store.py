@@ -9,6 +9,7 @@ from typing import cast
 
 from chequered.core.events import LogEvent, Publication, ResultsPublished
 from chequered.core.model import Entry, Event, Season, Session
+from chequered.core.passings import Passing
 from chequered.core.points import SessionResult
 from chequered.core.rulebook import Rulebook
 from chequered.store import log, season, tokens
@@ -17,7 +18,8 @@ from chequered.store.codec import SCORING_KINDS
 from chequered.store.database import Database, open_database
 from chequered.store.errors import NotFoundError
 from chequered.store.log import AppendResult, Clock, StoredEvent
-from chequered.store.readmodels import Cache, SessionState, fold
+from chequered.store.passings import PassingLog, PassingsResult
+from chequered.store.readmodels import Cache, SessionState, fold, fold_more
 from chequered.store.season import SeasonInfo, SessionInfo
 from chequered.store.tokens import Role, TokenInfo
 
@@ -33,10 +35,11 @@ class Store:
         self._rulebook = rulebook
         self._states = Cache(cache_size)
         self._documents = Cache(cache_size * 32)
+        self._passings = PassingLog()
 
     @classmethod
-    def open(cls, url: str, clock: Clock, rulebook: RulebookLoader) -> Store:
-        return cls(open_database(url), clock, rulebook)
+    def open(cls, url: str, clock: Clock, rulebook: RulebookLoader, *, busy_timeout_s: float = 60.0) -> Store:
+        return cls(open_database(url, busy_timeout_s), clock, rulebook)
 
     def close(self) -> None:
         self.database.dispose()
@@ -50,6 +53,13 @@ class Store:
         source_ids: Sequence[str | None] | None = None,
     ) -> AppendResult:
         return log.append(self.database, self.clock, session_id, events, actor, source_ids)
+
+    def append_passings(
+        self, session_id: str, passings: Sequence[Passing], cars: Collection[str], actor: str
+    ) -> PassingsResult:
+        """Passings of the session's entered ``cars`` assembled against the log and appended with what
+        they make, in one transaction (see ``store/passings.py``)."""
+        return self._passings.append(self.database, self.clock, session_id, passings, cars, actor)
 
     def publish(self, session_id: str, status: Publication, actor: str) -> AppendResult:
         """Publish the results as they stand now; the publication points at the log's current head."""
@@ -181,14 +191,33 @@ class Store:
         """The session folded at log position ``seq`` (from ``position``), cached."""
 
         def build() -> SessionState:
+            # A live session moves on a lap at a time: the latest state cached before ``seq`` is moved on
+            # by the events after it, rather than the whole log read, decoded and folded again.
+            earlier = self._states.latest(("state", session_id), seq)
             with self.database.read() as conn:
                 info = season.session_info(conn, session_id)
                 entries = season.season_entries(conn, info.season_id) if info.season_id else []
                 # the live feed's clock ticks (one a second) and pit/sector crossings are not read here
-                events = log.read(conn, session_id, upto=seq, kinds=SCORING_KINDS)
-            return fold(info, entries, events, self._rulebook(info.rulebook), seq)
+                after = earlier[0] if earlier is not None else 0
+                events = log.read(conn, session_id, after=after, upto=seq, kinds=SCORING_KINDS)
+            rulebook = self._rulebook(info.rulebook)
+            if earlier is not None:
+                return fold_more(cast(SessionState, earlier[1]), entries, events, rulebook, seq)
+            return fold(info, entries, events, rulebook, seq)
 
         return cast(SessionState, self._states.get_or_build(("state", session_id, seq), build))
+
+    def previous_while_building(self, key: tuple[Hashable, ...]) -> bytes | None:
+        """While another reader builds ``key`` (``(*read, seq)``), the same read rendered at the latest
+        earlier position, or None (then build or wait). A live session moves on a lap a second: the
+        crowd of readers arriving during a build get the answer one lap old, which says so in its
+        ``as_of``, instead of queueing behind each new lap; the reader that started the build gets the
+        new one."""
+        if not self._documents.building(key):
+            return None
+        seq = key[-1]
+        earlier = self._documents.latest(key[:-1], seq) if isinstance(seq, int) else None
+        return cast(bytes, earlier[1]) if earlier is not None else None
 
     def document(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
         """A rendered read (JSON bytes) cached under ``key``, which must include the log position."""

@@ -17,7 +17,9 @@ from fastapi.templating import Jinja2Templates
 from chequered.bus import Bus, MemoryBus
 from chequered.store.store import Store
 from chequered.web import admin, championship, decisions, live, pages, problems, results, seasons, timing
+from chequered.web.auth import AuthGate, Throttle
 from chequered.web.deps import Settings
+from chequered.web.headers import SecurityHeaders
 from chequered.web.limits import BodyLimit
 from chequered.web.live_hub import LiveHub
 
@@ -33,7 +35,10 @@ ROUTERS: tuple[APIRouter, ...] = (
 )
 
 
-def create_app(store: Store, settings: Settings, bus: Bus | None = None) -> FastAPI:
+def create_app(
+    store: Store, settings: Settings, bus: Bus | None = None, throttle: Throttle | None = None
+) -> FastAPI:
+    """The app; ``throttle`` counts failed token checks per client address (20 a minute by default)."""
     hub = LiveHub(store, bus if bus is not None else MemoryBus())
 
     @asynccontextmanager
@@ -52,11 +57,16 @@ def create_app(store: Store, settings: Settings, bus: Bus | None = None) -> Fast
     app.state.store = store
     app.state.settings = settings
     app.state.live_hub = hub
+    app.state.auth_throttle = throttle if throttle is not None else Throttle()
     app.state.templates = Jinja2Templates(directory=str(resources.files("chequered.web") / "templates"))
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    # The last added runs first: headers on every answer, then no body read for a write without a token.
     app.add_middleware(
         BodyLimit, max_upload_bytes=settings.max_upload_bytes, max_json_bytes=settings.max_json_bytes
     )
+    app.add_middleware(AuthGate, throttle=app.state.auth_throttle)
+    docs = (app.docs_url or "", app.redoc_url or "", app.swagger_ui_oauth2_redirect_url or "")
+    app.add_middleware(SecurityHeaders, hashed_paths=docs)
     return app

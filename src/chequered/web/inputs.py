@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from chequered.core.events import Publication
 from chequered.core.model import DriverCategory, SessionKind, Status
+from chequered.core.passings import Timeline
 from chequered.store.tokens import Role
 
 Car = Annotated[
@@ -16,8 +17,11 @@ Car = Annotated[
     StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9#_-]*$"),
     Field(description='A car as printed on it: "7", "07" and "007" are different cars.'),
 ]
-Reason = Annotated[str, StringConstraints(max_length=500)]
-Name = Annotated[str, StringConstraints(max_length=200)]
+_NO_NUL = r"^[^\x00]*$"  # PostgreSQL's text refuses NUL: refused here on every backend alike
+Reason = Annotated[str, StringConstraints(max_length=500, pattern=_NO_NUL)]
+Name = Annotated[str, StringConstraints(max_length=200, pattern=_NO_NUL)]
+Short = Annotated[str, StringConstraints(max_length=64, pattern=_NO_NUL)]
+MAX_SESSION_MS = 10 * 86_400_000  # ten days of session time: more than any race, far inside 64 bits
 SourceId = Annotated[
     str,
     StringConstraints(min_length=1, max_length=56, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"),
@@ -59,14 +63,26 @@ class LapIn(_Input):
     car: Car
     lap: int = Field(ge=0, le=100_000)
     lap_time_ms: int | None = Field(None, ge=0, le=86_400_000)
-    elapsed_ms: int = Field(ge=0, le=10 * 86_400_000)
+    elapsed_ms: int = Field(ge=0, le=MAX_SESSION_MS)
     driver: int = Field(1, ge=1, le=10)
     driver_name: Name = ""
     sectors: list[int | None] = Field(default_factory=list, max_length=20)
     in_pit: bool = False
     pit_time_ms: int | None = Field(None, ge=0, le=86_400_000)
-    flag: Annotated[str, StringConstraints(max_length=8)] = ""
+    flag: Annotated[str, StringConstraints(max_length=8, pattern=_NO_NUL)] = ""
     kph: float | None = Field(None, ge=0, le=1000)
+
+
+class PassingIn(_Input):
+    car: Car
+    timeline: Timeline
+    at_ms: int = Field(ge=0, le=MAX_SESSION_MS, description="Session time of the passing, milliseconds.")
+    sector: int = Field(default=0, ge=0, le=64)
+    driver: Annotated[str, StringConstraints(max_length=120, pattern=_NO_NUL)] = ""
+
+
+class PassingsIn(_Input):
+    passings: list[PassingIn] = Field(max_length=5000)
 
 
 class LapsIn(_Input):
@@ -84,20 +100,20 @@ class SessionIn(_Input):
 
 
 class DriverIn(_Input):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_NO_NUL)]
     category: DriverCategory | None = None
-    nationality: Annotated[str, StringConstraints(max_length=64)] = ""
-    short_name: Annotated[str, StringConstraints(max_length=64)] = ""
+    nationality: Short = ""
+    short_name: Short = ""
 
 
 class EntryIn(_Input):
     car: Car
     number: Annotated[str, StringConstraints(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
-    car_class: Annotated[str, StringConstraints(max_length=64)] = Field("", alias="class")
+    car_class: Short = Field("", alias="class")
     team: Name = ""
     car_model: Name = ""
-    group: Annotated[str, StringConstraints(max_length=64)] = ""
-    manufacturer: Annotated[str, StringConstraints(max_length=100)] = ""
+    group: Short = ""
+    manufacturer: Annotated[str, StringConstraints(max_length=100, pattern=_NO_NUL)] = ""
     drivers: list[DriverIn] = Field(default_factory=list, max_length=8)
 
 

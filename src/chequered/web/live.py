@@ -17,15 +17,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
 
 from chequered.core.events import LapCompleted, PitCrossed, SectorCompleted
-from chequered.core.passings import Passing, PassingAssembler, Timeline
+from chequered.core.passings import Passing
 from chequered.store.errors import NotFoundError
-from chequered.store.store import Store
 from chequered.store.tokens import Role, TokenInfo
 from chequered.web.auth import require
 from chequered.web.deps import store_of
+from chequered.web.inputs import PassingsIn
 from chequered.web.live_hub import ClientQueue, LiveHub
 from chequered.web.problems import Problem
 
@@ -85,67 +84,40 @@ def live_page(request: Request, session_id: str) -> Response:
 
 @router.get("/static/live.js", include_in_schema=False)
 def live_script() -> Response:
-    script = resources.files("chequered.web").joinpath("static/live.js").read_text(encoding="utf-8")
+    return _script("live.js")
+
+
+@router.get("/static/live-start.js", include_in_schema=False)
+def live_start_script() -> Response:
+    """Starts the board for the session named on its tag (the page has no inline script)."""
+    return _script("live-start.js")
+
+
+def _script(name: str) -> Response:
+    script = resources.files("chequered.web").joinpath(f"static/{name}").read_text(encoding="utf-8")
     return Response(script, media_type="text/javascript", headers={"Cache-Control": "max-age=300"})
-
-
-class PassingIn(BaseModel):
-    car: str = Field(min_length=1, max_length=16)
-    timeline: Timeline
-    at_ms: int = Field(ge=0, description="Session time of the passing, milliseconds.")
-    sector: int = Field(default=0, ge=0, le=64)
-    driver: str = Field(default="", max_length=120)
-
-
-class PassingsIn(BaseModel):
-    passings: list[PassingIn] = Field(max_length=5000)
-
-
-def _assembler(request: Request, store: Store, session_id: str) -> PassingAssembler:
-    """The session's assembler, primed from the log (a restart loses nothing): the laps, and the pit-lane
-    crossings and sector splits of the lap each car is on."""
-    assemblers: dict[str, PassingAssembler] = getattr(request.app.state, "assemblers", None) or {}
-    request.app.state.assemblers = assemblers
-    if session_id not in assemblers:
-        state = store.state(session_id, store.position(session_id))
-        assembler = PassingAssembler(set(state.entered))
-        for stored in store.events(session_id, kinds=("lap", "pit", "sector")):
-            event = stored.event()
-            if isinstance(event, LapCompleted):
-                lap = event.lap
-                assembler.resume(lap.car, lap.lap, lap.elapsed_ms, lap.driver_name)
-            elif isinstance(event, PitCrossed | SectorCompleted):
-                assembler.resume_crossing(event)
-        assemblers[session_id] = assembler
-    return assemblers[session_id]
 
 
 @router.post("/api/sessions/{session_id}/passings")
 def add_passings(request: Request, session_id: str, body: PassingsIn, token: Timekeeper) -> dict[str, Any]:
     """Passings from a decoder or bridge: the laps, pit-lane crossings and sector splits made of them are
     appended to the session's log in one append, so the board shows a car in the pit lane or a sector
-    time before its lap is complete."""
+    time before its lap is complete. What a passing makes is decided from the log in the write itself:
+    any number of server processes give what one gives, and a failed write changes nothing."""
     store = store_of(request)
     try:
-        store.session(session_id)
+        entered = store.state(session_id, store.position(session_id)).entered
     except NotFoundError:
         raise Problem(404, f"no session {session_id}") from None
-    assembler = _assembler(request, store, session_id)
-    before = len(assembler.rejected)
-    events: list[LapCompleted | PitCrossed | SectorCompleted] = []
-    for p in body.passings:
-        passing = Passing(p.car, p.timeline, p.at_ms, p.sector, p.driver)
-        events.extend(
-            e for e in assembler.add(passing) if isinstance(e, LapCompleted | PitCrossed | SectorCompleted)
-        )
-    result = store.append(session_id, events, token.actor) if events else None
-    laps = sum(isinstance(e, LapCompleted) for e in events)
+    passings = [Passing(p.car, p.timeline, p.at_ms, p.sector, p.driver) for p in body.passings]
+    done = store.append_passings(session_id, passings, entered, token.actor)
+    events = done.events
     return {
-        "laps": laps,
+        "laps": sum(isinstance(e, LapCompleted) for e in events),
         "pit_crossings": sum(isinstance(e, PitCrossed) for e in events),
         "sectors": sum(isinstance(e, SectorCompleted) for e in events),
-        "appended": result.appended if result else 0,
-        "duplicates": assembler.duplicates,
-        "rejected": [str(r) for r in assembler.rejected[before:]],
-        "as_of": result.last_seq if result else store.head(session_id),
+        "appended": done.result.appended,
+        "duplicates": done.duplicates,
+        "rejected": [str(r) for r in done.rejected],
+        "as_of": done.result.last_seq,
     }

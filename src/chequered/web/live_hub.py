@@ -101,6 +101,9 @@ class _Watch:
     snapshot: tuple[int, str] = (-1, "")  # the last snapshot frame, encoded once for a burst of connects
     recent: deque[tuple[int, int, str]] = field(default_factory=lambda: deque(maxlen=RECENT_DELTAS))
     """The last deltas sent: (prev, seq, frame)."""
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """Held by whatever moves the board or the clients' position on: the log is read in a thread, so
+    the reader, the listener and a connecting client take turns, and deltas go out in log order."""
 
 
 class LiveHub:
@@ -115,6 +118,7 @@ class LiveHub:
         lease_s: float = 3.0,
         client_backlog: int = 10_000,
         close_s: float = 5.0,
+        idle_s: float = 15.0,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -123,6 +127,7 @@ class LiveHub:
         self.lease_s = lease_s
         self.client_backlog = client_backlog
         self.close_s = close_s  # the longest wait for each step of the shutdown
+        self.idle_s = idle_s  # how long a session nobody watches is still followed (fans coming back)
         self._watches: dict[str, _Watch] = {}
         self._lock = asyncio.Lock()
 
@@ -133,16 +138,18 @@ class LiveHub:
         if watch is None:
             async with self._lock:
                 watch = self._watches.get(session_id) or await self._watch(session_id)
-        missed = self._missed(watch, after) if after is not None else None
-        if missed is not None:
-            first = missed
-        else:
-            if watch.snapshot[0] != watch.seq:
-                self._catch_up(watch)
-                watch.snapshot = (watch.seq, encode(snapshot_message("snapshot", watch.board, watch.seq)))
-            first = [watch.snapshot[1]]
-        queue: ClientQueue = asyncio.Queue(maxsize=self.client_backlog)
-        watch.clients.add(queue)
+        async with watch.lock:  # no delta between the first frames and joining the clients
+            missed = self._missed(watch, after) if after is not None else None
+            if missed is not None:
+                first = missed
+            else:
+                if watch.snapshot[0] != watch.seq:
+                    await self._catch_up(watch)
+                    snapshot = encode(snapshot_message("snapshot", watch.board, watch.seq))
+                    watch.snapshot = (watch.seq, snapshot)
+                first = [watch.snapshot[1]]
+            queue: ClientQueue = asyncio.Queue(maxsize=self.client_backlog)
+            watch.clients.add(queue)
         return first, queue
 
     @staticmethod
@@ -156,39 +163,66 @@ class LiveHub:
         return [frame for _, seq, frame in watch.recent if seq > after]
 
     def unsubscribe(self, session_id: str, queue: ClientQueue) -> None:
+        """Forget a client; the session's reader stops when its last client has gone."""
         watch = self._watches.get(session_id)
-        if watch is not None:
+        if watch is not None and queue in watch.clients:
             watch.clients.discard(queue)
+            if not watch.clients:
+                asyncio.get_running_loop().create_task(self._forget(watch))
+
+    async def _forget(self, watch: _Watch) -> None:
+        """Stop a session nobody has watched for ``idle_s``: its reader, its listener, its bus
+        subscription (a fan back within that time resumes from the recent deltas)."""
+        await asyncio.sleep(self.idle_s)
+        async with self._lock:
+            if watch.clients or self._watches.get(watch.session_id) is not watch:
+                return  # a client came back (or the hub is closing)
+            del self._watches[watch.session_id]
+        for task in watch.tasks:
+            task.cancel()
+        await _within(self.close_s, f"live {watch.session_id}: stopping its reader", *watch.tasks)
+        leaving = self.bus.unsubscribe(watch.subscription)
+        await _within(self.close_s, f"live {watch.session_id}: leaving the bus", leaving)
+
+    def watched(self) -> list[str]:
+        """The sessions this process follows now (those with clients)."""
+        return list(self._watches)
 
     async def _watch(self, session_id: str) -> _Watch:
-        self.store.session(session_id)  # NotFoundError before anything is started
+        await asyncio.to_thread(self.store.session, session_id)  # NotFoundError before anything starts
         subscription = await self.bus.subscribe(f"live:{session_id}")  # active before the log is read
-        board, seq = board_at(self.store, session_id)
+        # the first fold of a long session takes a while: off the event loop, fans keep their deltas
+        board, seq = await asyncio.to_thread(board_at, self.store, session_id)
         watch = _Watch(session_id, subscription, board, seq, seq, seq)
         loop = asyncio.get_running_loop()
         watch.tasks = [loop.create_task(self._listen(watch)), loop.create_task(self._read(watch))]
         self._watches[session_id] = watch
         return watch
 
-    def _catch_up(self, watch: _Watch) -> None:
-        """Fold the events the clients have already been sent into the board (no messages)."""
+    async def _events_after(self, watch: _Watch, after: int, upto: int | None = None) -> list[StoredEvent]:
+        """The session's events after ``after`` (up to ``upto``), read in a thread: a database round trip
+        never holds the event loop, and with it every fan's frames and every request."""
+        return await asyncio.to_thread(self.store.events, watch.session_id, after=after, upto=upto)
+
+    async def _catch_up(self, watch: _Watch) -> None:
+        """Fold the events the clients have already been sent into the board (no messages).
+        The caller holds ``watch.lock``."""
         if watch.board_seq >= watch.seq:
             return
-        for stored in self.store.events(watch.session_id, after=watch.board_seq):
+        for stored in await self._events_after(watch, watch.board_seq, watch.seq):
             if stored.seq > watch.seq:
                 break
             fold_into(watch.board, stored)
             watch.board_seq = stored.seq
 
-    def _advance(self, watch: _Watch, upto: int | None) -> list[str]:
+    async def _advance(self, watch: _Watch, upto: int | None) -> list[str]:
         """Fold the log after the clients' position (up to ``upto``, the head when None) and send this
         process's clients one delta merging what changed (a pack of cars crossing the line within one
-        poll is one frame per client, not one per car); the frames sent."""
-        self._catch_up(watch)
+        poll is one frame per client, not one per car); the frames sent. The caller holds
+        ``watch.lock``; the log is read in a thread, the fold (a poll's few events) is done here."""
+        await self._catch_up(watch)
         merged: dict[str, Any] | None = None
-        for stored in self.store.events(watch.session_id, after=watch.seq):
-            if upto is not None and stored.seq > upto:
-                break
+        for stored in await self._events_after(watch, watch.seq, upto):
             message = fold_into(watch.board, stored)
             watch.board_seq = watch.seq = stored.seq
             if message is None:
@@ -214,17 +248,18 @@ class LiveHub:
         """Forward what the reader (in this or another process) published."""
         while True:
             data = await watch.subscription.get()
-            if data is None:  # the bus lost messages: recover from the log
-                self._advance(watch, None)
-                continue
-            header = orjson.loads(data)
-            seq, prev = header["seq"], header["prev"]
-            if seq <= watch.seq:
-                continue  # sent already (by this process as the reader, or recovered from the log)
-            if prev > watch.seq:
-                self._advance(watch, prev)
-            watch.seq = watch.last_delta = seq
-            self._send_delta(watch, prev, seq, data.decode())
+            async with watch.lock:
+                if data is None:  # the bus lost messages: recover from the log
+                    await self._advance(watch, None)
+                    continue
+                header = orjson.loads(data)
+                seq, prev = header["seq"], header["prev"]
+                if seq <= watch.seq:
+                    continue  # sent already (by this process as the reader, or recovered from the log)
+                if prev > watch.seq:
+                    await self._advance(watch, prev)
+                watch.seq = watch.last_delta = seq
+                self._send_delta(watch, prev, seq, data.decode())
 
     async def _read(self, watch: _Watch) -> None:
         """Poll the log while holding the session's reader lease; send keyframes to local clients."""
@@ -236,7 +271,9 @@ class LiveHub:
             while True:
                 await asyncio.sleep(self.poll_s)
                 if await self.bus.claim(lease, self.lease_s):
-                    for frame in self._advance(watch, None):
+                    async with watch.lock:
+                        frames = await self._advance(watch, None)
+                    for frame in frames:  # published in log order: only this task publishes
                         try:
                             await self.bus.publish(f"live:{watch.session_id}", frame.encode())
                         except BusError as error:  # other processes recover the gap from the log
@@ -246,9 +283,10 @@ class LiveHub:
                     next_keyframe, tick = loop.time() + slice_s, (tick + 1) % KEYFRAME_SLICES
                     due = [queue for queue in watch.clients if id(queue) // 16 % KEYFRAME_SLICES == tick]
                     if due:
-                        self._catch_up(watch)
-                        frame = encode(snapshot_message("keyframe", watch.board, watch.seq))
-                        self._send_to(watch, due, frame)
+                        async with watch.lock:
+                            await self._catch_up(watch)
+                            frame = encode(snapshot_message("keyframe", watch.board, watch.seq))
+                            self._send_to(watch, due, frame)
         finally:
             await self.bus.release(lease)
 

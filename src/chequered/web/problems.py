@@ -24,6 +24,8 @@ _TITLES = {
     413: "Request too large",
     415: "Unsupported media type",
     422: "Invalid input",
+    408: "Request timeout",
+    429: "Too many requests",
     500: "Internal error",
     503: "Service unavailable",
 }

@@ -67,8 +67,10 @@ async def get_classification(
         seq = store.latest(session_id)
     else:
         seq = await run_in_threadpool(position, store, session_id, as_of, at)
-    key = ("classification", session_id, seq, car_class)
+    key = ("classification", session_id, car_class, seq)
     body = store.cached(key)
+    if body is None and as_of is None and at is None and version is None:
+        body = store.previous_while_building(key)  # the head moved on and another reader is building it
     if body is None:
 
         def build() -> bytes:

@@ -16,10 +16,10 @@ from chequered.cli.app import app
 from chequered.cli.timing import Format, session_kind_from_name
 from chequered.core.compliance import check_race, compliance_document
 from chequered.core.model import Session, SessionKind
-from chequered.core.points import Line, Points, SessionResult, award_points
+from chequered.core.points import Line, Points, SessionResult
 from chequered.core.rulebook import Rulebook
 from chequered.core.scenarios import title_scenarios
-from chequered.core.standings import driver_standings, standings_document, team_standings
+from chequered.core.standings import season_standings, standings_document
 from chequered.importers import alkamel
 from chequered.importers.alkamel.season import read_season_dir
 from chequered.importers.results_csv import read_results_csv
@@ -83,9 +83,7 @@ def standings_command(
     rows = load_results(results, rulebook)
     _check_class(rows, car_class)
     _check_round(rows, after)
-    awards = award_points(rows, rulebook)
-    compute = team_standings if teams else driver_standings
-    standings = compute(awards, rulebook, after, car_class)
+    standings = season_standings(rows, rulebook, teams=teams, after_round=after, car_class=car_class)
     who = "team" if teams else "driver"
     if output is Format.JSON:
         document = standings_document(standings, who)

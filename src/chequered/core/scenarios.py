@@ -183,8 +183,7 @@ class _Future:
 def _beats(future: _Future, mine: tuple[Points, list[Line]], theirs: tuple[Points, list[Line]]) -> bool:
     if mine[0] != theirs[0]:
         return mine[0] > theirs[0]
-    order = future.rulebook.tie_break
-    return tie_key(mine[1], order) < tie_key(theirs[1], order)
+    return tie_key(mine[1], future.rulebook) < tie_key(theirs[1], future.rulebook)
 
 
 @dataclass(slots=True)

@@ -11,9 +11,9 @@ from collections.abc import Collection, Sequence
 
 from chequered.core.classification import Classification
 from chequered.core.model import Event, SessionKind, Status
-from chequered.core.points import SessionResult, SessionType, award_points
+from chequered.core.points import SessionResult, SessionType
 from chequered.core.rulebook import Rulebook
-from chequered.core.standings import Standing, driver_standings, team_standings
+from chequered.core.standings import Standing, season_standings
 
 _TYPES = {SessionKind.QUALIFYING: SessionType.QUALIFYING, SessionKind.RACE: SessionType.RACE}
 
@@ -75,6 +75,4 @@ def standings(
     after_round: int | None = None,
     car_class: str | None = None,
 ) -> tuple[Standing, ...]:
-    awards = award_points(results, rulebook)
-    compute = team_standings if teams else driver_standings
-    return compute(awards, rulebook, after_round, car_class)
+    return season_standings(results, rulebook, teams=teams, after_round=after_round, car_class=car_class)

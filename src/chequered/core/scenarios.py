@@ -338,9 +338,9 @@ def _needs(clinch: _Clincher, future: _Future, units: Sequence[_Unit], unit: _Un
             )
             return (f"wins the title if they {options}",)
     if k > 2:
-        options = _options(clinch, future, labels, depth)
-        if options:
-            return ("wins the title if they " + ", or ".join(options),)
+        ways = _options(clinch, future, labels, depth)
+        if ways:
+            return ("wins the title if they " + ", or ".join(ways),)
     leader = max((u for u in units if u is not unit), key=lambda u: u.points)
     gap = leader.points - unit.points
     if gap >= 0:

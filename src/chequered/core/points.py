@@ -193,7 +193,30 @@ def _race_factor(
     return exact(factor * rules.distance_factor(distance)), None
 
 
-def award_session(results: Sequence[SessionResult], rulebook: Rulebook) -> list[Award]:
+@dataclass(slots=True)
+class _Scales:
+    """The rulebook's scales with whole values as ints, and each race's multiplier as worked out: read
+    once for all the sessions of a call rather than once per session."""
+
+    rules: PointsRules
+    by_type: dict[SessionType, tuple[Points, ...]]
+    factors: dict[tuple[int, str, Fraction | None, int | None], tuple[Points, tuple[Points, ...] | None]]
+
+    @classmethod
+    def of(cls, rules: PointsRules) -> _Scales:
+        return cls(rules, {kind: _scale(rules, kind.value) for kind in SessionType}, {})
+
+    def factor(self, result: SessionResult) -> tuple[Points, tuple[Points, ...] | None]:
+        key = (result.round, result.session, result.distance_fraction, result.green_laps)
+        found = self.factors.get(key)
+        if found is None:
+            found = self.factors[key] = _race_factor(self.rules, *key)
+        return found
+
+
+def award_session(
+    results: Sequence[SessionResult], rulebook: Rulebook, scales: _Scales | None = None
+) -> list[Award]:
     """Points for every car of one session (one round, one session name), in order of class, place
     and number.
 
@@ -204,15 +227,16 @@ def award_session(results: Sequence[SessionResult], rulebook: Rulebook) -> list[
     for result in results:
         group, position = _rank(result, rulebook)
         groups[group].append((position, result))
+    scales = scales or _Scales.of(rulebook.points)
     awards: list[Award] = []
     for members in groups.values():
-        awards.extend(_award_group(members, rulebook, passed_down))
+        awards.extend(_award_group(members, rulebook, passed_down, scales))
     awards.sort(key=_order_in_session)
     return awards
 
 
 def _award_group(
-    group: list[tuple[int | None, SessionResult]], rulebook: Rulebook, passed_down: bool
+    group: list[tuple[int | None, SessionResult]], rulebook: Rulebook, passed_down: bool, scales: _Scales
 ) -> list[Award]:
     rules = rulebook.points
     non_scoring_ahead = sorted(p for p, r in group if p is not None and not r.scores)
@@ -230,21 +254,15 @@ def _award_group(
             tied[place] += 1
     fastest = _fastest_lap_points(group, places, rulebook)
     share = rules.ties == "share"
-    # (read once for the group rather than once per car)
-    scales = {kind: _scale(rules, kind.value) for kind in SessionType}
-    factors: dict[tuple[int, str, Fraction | None, int | None], tuple[Points, tuple[Points, ...] | None]] = {}
     awards = []
     for (position, result), place, bonus in zip(group, places, fastest, strict=True):
         kind = result.session_type
         points: Points = 0
         if place is not None:
-            scale = scales[kind]
+            scale = scales.by_type[kind]
             factor: Points = 1
             if kind.is_race:
-                key = (result.round, result.session, result.distance_fraction, result.green_laps)
-                if key not in factors:
-                    factors[key] = _race_factor(rules, *key)
-                factor, tier_scale = factors[key]
+                factor, tier_scale = scales.factor(result)
                 scale = tier_scale if tier_scale is not None else scale
             points = _place_points(scale, place, tied[place], share)
             if factor != 1 and points:
@@ -310,7 +328,10 @@ def _award(
         finish,
         result.scores,
     )
-    return Award(result, place, points, fastest, _shares(result, total, rulebook), line)
+    scoring = rulebook.scoring
+    plain = scoring.crew_share == "full" and (scoring.min_drive_minutes is None or result.drive_ms is None)
+    shares = None if plain else _shares(result, total, rulebook)
+    return Award(result, place, points, fastest, shares, line)
 
 
 def _shares(
@@ -339,9 +360,10 @@ def award_points(results: Iterable[SessionResult], rulebook: Rulebook) -> tuple[
     sessions: dict[tuple[int, str], list[SessionResult]] = defaultdict(list)
     for result in results:
         sessions[(result.round, result.session)].append(result)
+    scales = _Scales.of(rulebook.points)
     awards: list[Award] = []
     for key in sorted(sessions, key=running_order):
-        awards.extend(award_session(sessions[key], rulebook))
+        awards.extend(award_session(sessions[key], rulebook, scales))
     return tuple(awards)
 
 

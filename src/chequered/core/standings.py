@@ -205,7 +205,7 @@ def driver_standings(
     groups: dict[str, dict[str, list[Line]]] = defaultdict(lambda: defaultdict(list))
     scoring: set[tuple[str, str]] = set()
     for session in sessions:
-        for award in sorted(session, key=lambda a: a.result.number):
+        for award in session:
             r = award.result
             if car_class is not None and r.car_class != car_class:
                 continue

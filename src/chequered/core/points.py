@@ -41,6 +41,7 @@ class SessionType(StrEnum):
 
 
 RACE_TYPES = frozenset({SessionType.RACE, SessionType.SPRINT})
+_CLASSIFIED = Status.CLASSIFIED
 _RACES = (SessionType.RACE, SessionType.SPRINT)  # (a tuple: members compare by identity first)
 
 
@@ -157,22 +158,6 @@ def _place_points(scale: Sequence[Points], place: int, tied: int, share: bool) -
     return exact(Fraction(spanned) / tied)
 
 
-def _rank(result: SessionResult, rulebook: Rulebook) -> tuple[str, int | None]:
-    """The points group of a result (its class, or "" overall) and the position it states in it; None
-    for a car not classified."""
-    rules = rulebook.points
-    scope = rules.qualifying_scope if result.session_type.is_qualifying else rules.scope
-    if scope == "class":
-        position = result.class_position
-        group = result.car_class
-    else:
-        position = result.position
-        group = ""
-    if result.status is not Status.CLASSIFIED:
-        position = None
-    return group, position
-
-
 def _scale(rules: PointsRules, session_type: str) -> tuple[Points, ...]:
     """A points scale with its whole values as ints (the common case stays integer arithmetic)."""
     return tuple(exact(p) for p in rules.scale(session_type))
@@ -223,10 +208,17 @@ def award_session(
     A car scores the place its result states in its points group, less the places of non-scoring
     entries ahead when the rulebook passes them down; places nobody holds stay empty."""
     passed_down = rulebook.non_scoring.places == "passed_down"
+    rules = rulebook.points
+    by_class = rules.scope == "class"
+    qualifying_by_class = rules.qualifying_scope == "class"
     groups: dict[str, list[tuple[int | None, SessionResult]]] = defaultdict(list)
     for result in results:
-        group, position = _rank(result, rulebook)
-        groups[group].append((position, result))
+        # the position that counts for points: in class or overall, by the scope of the session
+        if qualifying_by_class if result.session_type.is_qualifying else by_class:
+            group, position = result.car_class, result.class_position
+        else:
+            group, position = "", result.position
+        groups[group].append((position if result.status is _CLASSIFIED else None, result))
     scales = scales or _Scales.of(rulebook.points)
     awards: list[Award] = []
     for members in groups.values():
@@ -287,7 +279,7 @@ def _fastest_lap_points(
             continue
         if not result.scores:
             continue
-        if result.status is not Status.CLASSIFIED and rules.fastest_lap_classified:
+        if result.status is not _CLASSIFIED and rules.fastest_lap_classified:
             continue
         if rules.fastest_lap_within is not None and (place is None or place > rules.fastest_lap_within):
             continue

@@ -203,7 +203,7 @@ def driver_standings(
     held = _held(sessions)
     per_class = rulebook.points.scope == "class"
     groups: dict[str, dict[str, list[Line]]] = defaultdict(lambda: defaultdict(list))
-    scoring: set[tuple[str, str]] = set()
+    guests: set[tuple[str, str]] = set()  # drivers with a result in a non-scoring entry
     for session in sessions:
         for award in session:
             r = award.result
@@ -216,18 +216,18 @@ def driver_standings(
                 # (a crew nobody named, in an anonymised results file, stands under its car number)
                 for driver in r.drivers or (f"#{r.number}",):
                     drivers[driver].append(line)
-                    if r.scores:
-                        scoring.add((group, driver))
+                    if not r.scores:
+                        guests.add((group, driver))
                 continue
             for driver, points in award.shares or ((f"#{r.number}", line.points),):
                 drivers[driver].append(line if points == line.points else line._replace(points=points))
-                if r.scores:
-                    scoring.add((group, driver))
+                if not r.scores:
+                    guests.add((group, driver))
     competitors = (
         (name, group, lines)
         for group, drivers in groups.items()
         for name, lines in drivers.items()
-        if (group, name) in scoring
+        if (group, name) not in guests or any(line.scores for line in lines)
     )
     return rank(competitors, held, rulebook)
 

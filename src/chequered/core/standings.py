@@ -154,14 +154,9 @@ def rank(
     for i, (points, *_) in enumerate(keyed):
         by_points[points].append(i)
     keys: list[tuple[object, ...]] = [()] * len(keyed)
-    worked: dict[tuple[int, ...], tuple[object, ...]] = {}  # crew-mates share their lines: worked out once
     for level in by_points.values():
         if len(level) > 1:
-            for i in level:
-                same = tuple(map(id, keyed[i][3]))
-                if same not in worked:
-                    worked[same] = tie_key(keyed[i][3], rulebook)
-                keys[i] = worked[same]
+            _break_ties(level, [marked for *_, marked in keyed], keys, rulebook)
     order = sorted(range(len(keyed)), key=lambda i: (-keyed[i][0], keys[i], keyed[i][1], keyed[i][2]))
     standings: list[Standing] = []
     for n, i in enumerate(order):
@@ -171,6 +166,28 @@ def rank(
             position = n + 1
         standings.append(Standing(position, name, car_class, points, tuple(marked)))
     return tuple(standings)
+
+
+def _break_ties(
+    level: list[int], lines: list[list[Line]], keys: list[tuple[object, ...]], rulebook: Rulebook
+) -> None:
+    """The tie-break keys of competitors level on points (indexes into ``lines``), each tie-break
+    worked out only for those still level after the ones before it, and once for crew-mates who share
+    their lines."""
+    still = [level]
+    for rule in rulebook.tie_break:
+        after: list[list[int]] = []
+        for group in still:
+            worked: dict[tuple[int, ...], object] = {}
+            by_key: dict[object, list[int]] = defaultdict(list)
+            for i in group:
+                same = tuple(map(id, lines[i]))
+                if same not in worked:
+                    worked[same] = _rule_key(rule, lines[i], rulebook.countback)
+                keys[i] = (*keys[i], worked[same])
+                by_key[worked[same]].append(i)
+            after.extend(g for g in by_key.values() if len(g) > 1)
+        still = after
 
 
 def _sessions(awards: Iterable[Award], after_round: int | None) -> list[list[Award]]:

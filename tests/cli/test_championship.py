@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from chequered.cli.app import _register, app
 from tests.conftest import IMSA, real_file
 from tests.core.test_standings import season_csv
+from tests.importers.alkamel.season_dirs import imsa_three_races
 
 _register()
 runner = CliRunner()
@@ -65,6 +66,8 @@ def test_standings_json_shape(season: Path) -> None:
         "pole": False,
         "fastest_lap": False,
         "dropped": False,
+        "finish": 1,
+        "scores": True,
     }
 
 
@@ -120,11 +123,11 @@ def test_standings_table_and_csv(season: Path) -> None:
 
 
 @pytest.mark.realdata
-def test_standings_from_a_season_directory_of_al_kamel_files() -> None:
+def test_standings_from_a_season_directory_of_al_kamel_files(tmp_path: Path) -> None:
     """The three IMSA races (Long Beach 2023, Watkins Glen 2023, Sebring 2024) scored per class. GTP:
     #6 Tandy / Jaminet won Long Beach and Watkins Glen (350 + 350) and were 9th at Sebring (220): 920,
     level with #25 Yelloly / De Phillippi (320 + 320 + 280) and ahead on countback (two wins to none)."""
-    directory = real_file(IMSA)
+    directory = imsa_three_races(tmp_path / "season")
     outcome = runner.invoke(
         app,
         [

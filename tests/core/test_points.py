@@ -110,7 +110,9 @@ def test_permuting_rows_changes_nothing(results: list[SessionResult], rulebook: 
 def test_a_dropped_result_is_one_of_the_worst(results: list[SessionResult], rulebook: Rulebook) -> None:
     standings = driver_standings(award_points(results, rulebook), rulebook)
     for s in standings:
-        counted = [line.points for line in s.lines if line.session_type.is_race and not line.dropped]
+        counted = [
+            line.points for line in s.lines if line.session_type.is_race and line.scores and not line.dropped
+        ]
         for line in s.dropped:
             assert line.session_type.is_race
             assert not counted or line.points <= min(counted)
@@ -189,13 +191,13 @@ def test_dropped_scores_count_missed_races_first() -> None:
     rows = [
         base,
         replace(base, number="2", drivers=("B",), class_position=2),
-        replace(base, round=2, number="2", drivers=("B",), class_position=3),
+        replace(base, round=2, number="2", drivers=("B",), class_position=1),
         replace(base, round=3, class_position=2),
         replace(base, round=3, number="2", drivers=("B",), class_position=1),
     ]
     table = {s.competitor: s for s in driver_standings(award_points(rows, rulebook), rulebook)}
     assert table["A"].points == 43 and table["A"].dropped == ()
-    # B: 18 (round 1), 25 (round 2, alone in class), 25 (round 3): the 18 is dropped
+    # B: 18 (round 1), 25 (round 2, alone in class and 1st), 25 (round 3): the 18 is dropped
     assert table["B"].points == 50
     assert [(line.round, line.points) for line in table["B"].dropped] == [(1, 18)]
 

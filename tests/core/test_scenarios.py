@@ -176,3 +176,17 @@ def test_scenarios_agree_with_every_possible_ending(history: list[list[str]], be
             for first, second, champion in outcomes:
                 if 0 < first[name] <= threshold or 0 < second[name] <= threshold:
                     assert champion == name, (need, first, second)
+
+
+def test_a_leader_who_can_clinch_with_three_races_left_is_told_how() -> None:
+    """A won rounds 1-3, B was second each time: A 75, B 54, three races left (75 available). A does
+    not clinch with one race alone, but does by winning two (B at best 54 + 18 + 18 + 25 = 115 < 125),
+    or by finishing second or better in every race (129 each at worst, A ahead on countback)."""
+    results = [row for r in (1, 2, 3) for row in race(r, ["A", "B", "C"])]
+    report = title_scenarios(results, rules(rounds=6), after=3)
+    a = by_driver(report)["A"]
+    assert a.can_win and not a.clinched  # type: ignore[attr-defined]
+    assert a.needs == (  # type: ignore[attr-defined]
+        "wins the title if they finish 2nd or better in every remaining race, "
+        "or win round 4 R1 and round 5 R1",
+    )

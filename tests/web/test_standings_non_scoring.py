@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from chequered import rulebooks
+from chequered.core.events import Publication
 from chequered.store.store import Store
 from chequered.store.tokens import Role
 from chequered.web.app import create_app
@@ -28,6 +29,7 @@ def client(database_url: str) -> Iterator[TestClient]:
         laps = [lap._asdict() | {"sectors": list(lap.sectors)} for lap in season_fixture.race_laps(30)]
         posted = test_client.post(f"/api/sessions/{RACE}/laps", json={"laps": laps}, headers=auth(token))
         assert posted.status_code == 200, posted.text
+        store.publish(RACE, Publication.FINAL, "steward")
         yield test_client
     store.close()
 

@@ -73,16 +73,13 @@ def standings_command(
     """Drivers' (or teams') standings with the per-round breakdown, poles (P), fastest laps (F) and
     dropped results in brackets."""
     from chequered import rulebooks
-    from chequered.core.points import award_points
-    from chequered.core.standings import driver_standings, standings_document, team_standings
+    from chequered.core.standings import season_standings, standings_document
 
     rulebook = rulebooks.load(rules)
     rows = load_results(results, rulebook)
     _check_class(rows, car_class)
     _check_round(rows, after)
-    awards = award_points(rows, rulebook)
-    compute = team_standings if teams else driver_standings
-    standings = compute(awards, rulebook, after, car_class)
+    standings = season_standings(rows, rulebook, teams=teams, after_round=after, car_class=car_class)
     who = "team" if teams else "driver"
     if output is Format.JSON:
         import orjson

@@ -183,8 +183,7 @@ class _Future:
 def _beats(future: _Future, mine: tuple[Points, list[Line]], theirs: tuple[Points, list[Line]]) -> bool:
     if mine[0] != theirs[0]:
         return mine[0] > theirs[0]
-    order = future.rulebook.tie_break
-    return tie_key(mine[1], order) < tie_key(theirs[1], order)
+    return tie_key(mine[1], future.rulebook) < tie_key(theirs[1], future.rulebook)
 
 
 @dataclass(slots=True)
@@ -338,6 +337,10 @@ def _needs(clinch: _Clincher, future: _Future, units: Sequence[_Unit], unit: _Un
                 f"{part(a, labels[0])} and {part(b, labels[1])}" for a, b in sorted(frontier)[:4]
             )
             return (f"wins the title if they {options}",)
+    if k > 2:
+        ways = _options(clinch, future, labels, depth)
+        if ways:
+            return ("wins the title if they " + ", or ".join(ways),)
     leader = max((u for u in units if u is not unit), key=lambda u: u.points)
     gap = leader.points - unit.points
     if gap >= 0:
@@ -346,3 +349,29 @@ def _needs(clinch: _Clincher, future: _Future, units: Sequence[_Unit], unit: _Un
             "(level on points goes to the tie-break)",
         )
     return (f"needs help: leads by {_fmt(-gap)} but cannot clinch on their own results",)
+
+
+def _options(clinch: _Clincher, future: _Future, labels: list[str], depth: list[int]) -> list[str]:
+    """Outcomes of three or more remaining races that clinch the title, each exact: the lowest place
+    that clinches when taken in every race, and the fewest wins (in the races worth most) that clinch
+    with nothing from the others."""
+    k = len(labels)
+    options = []
+    for place in range(max(depth), 0, -1):
+        if clinch([place] * k):
+            options.append(
+                "win every remaining race"
+                if place == 1
+                else f"finish {_ordinal(place)} or better in every remaining race"
+            )
+            break
+    by_value = sorted(range(k), key=lambda i: (-(future.scales[i][0] if future.scales[i] else 0), i))
+    for wins in range(1, k):
+        places = [_OUT] * k
+        for i in by_value[:wins]:
+            places[i] = 1
+        if clinch(places):
+            chosen = sorted(by_value[:wins])
+            options.append("win " + " and ".join(labels[i] for i in chosen))
+            break
+    return options

@@ -9,24 +9,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import groupby
-from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from chequered.core.points import (
     RACE_TYPES,
     Award,
-    Awards,
     Line,
     Points,
-    ScoredSession,
-    SessionType,
-    session_order,
+    SessionResult,
+    award_points,
+    running_order,
 )
 from chequered.core.rulebook import Rulebook
-from chequered.core.rulebook.points import DroppedRules
-
-_QUALIFYING = SessionType.QUALIFYING
+from chequered.core.rulebook.points import CountbackRules, DroppedRules
 
 
 class Standing(NamedTuple):
@@ -50,7 +45,7 @@ class Standing(NamedTuple):
 def held_races(awards: Iterable[Award]) -> list[tuple[int, str]]:
     """The race sessions that took place, in order."""
     held = {(a.result.round, a.result.session) for a in awards if a.result.session_type.is_race}
-    return sorted(held, key=lambda k: (k[0], session_order(k[1])))
+    return sorted(held, key=running_order)
 
 
 def _drop_worst(lines: list[Line], held: int, best: int) -> int:
@@ -70,7 +65,7 @@ def apply_drops(lines: Sequence[Line], held: Sequence[tuple[int, str]], rules: D
     marked = list(lines)
     if rules.best is None and not rules.parts:
         return marked
-    races = [i for i, line in enumerate(marked) if line.session_type.is_race]
+    races = [i for i, line in enumerate(marked) if line.session_type.is_race and line.scores]
     dropped_total = 0
     for part in rules.parts:
         in_part = [i for i in races if marked[i].round in part.rounds]
@@ -89,20 +84,29 @@ def apply_drops(lines: Sequence[Line], held: Sequence[tuple[int, str]], rules: D
 
 
 def total(lines: Iterable[Line]) -> Points:
-    return sum([line.points for line in lines if not line.dropped], start=0)
+    return sum((line.points for line in lines if not line.dropped and line.scores), start=0)
 
 
 _NEVER = 1 << 30  # a place or a round later than any
+_SCORED = CountbackRules()
 
 
-def race_places(lines: Iterable[Line]) -> list[int]:
-    """The places a competitor took in races (all results, dropped ones included), in running order."""
-    return [line.place for line in lines if line.place and line.session_type in RACE_TYPES]
+def race_places(lines: Iterable[Line], rules: CountbackRules = _SCORED) -> list[int]:
+    """The places countback counts (all results, dropped ones included), in running order: the
+    scoring places, or the finishing positions as classified (non-scoring entries included), in the
+    rulebook's session types."""
+    if rules.places == "classified":
+        return [line.finish for line in lines if line.finish and line.session_type.value in rules.sessions]
+    return [
+        line.place
+        for line in lines
+        if line.place and line.scores and line.session_type.value in rules.sessions
+    ]
 
 
-def countback(lines: Iterable[Line]) -> tuple[int, ...]:
-    """How many wins, seconds, thirds... in races (all results, dropped ones included)."""
-    places = race_places(lines)
+def countback(lines: Iterable[Line], rules: CountbackRules = _SCORED) -> tuple[int, ...]:
+    """How many wins, seconds, thirds... (all results, dropped ones included)."""
+    places = race_places(lines, rules)
     counts = [0] * (max(places, default=0) + 1)
     for place in places:
         counts[place] += 1
@@ -110,7 +114,7 @@ def countback(lines: Iterable[Line]) -> tuple[int, ...]:
 
 
 def countback_key(places: list[int]) -> tuple[int, ...]:
-    """A sort key (ascending = ahead) that orders competitors as countback does: the race places sorted,
+    """A sort key (ascending = ahead) that orders competitors as countback does: the places sorted,
     then a place later than any. Where the counts first differ, at place k, the one with more k-th places
     has k where the other has a later place (or none left)."""
     return (*sorted(places), _NEVER)
@@ -118,51 +122,21 @@ def countback_key(places: list[int]) -> tuple[int, ...]:
 
 def earliest_best(lines: Iterable[Line]) -> tuple[int, tuple[int, tuple[tuple[int, str], ...]]]:
     """The best race place and when it was first achieved (lower is better on both)."""
-    placed = [line for line in lines if line.place and line.session_type in RACE_TYPES]
+    placed = [line for line in lines if line.place and line.scores and line.session_type in RACE_TYPES]
     if not placed:
         return (_NEVER, (_NEVER, ()))
-    best = min([line.place or _NEVER for line in placed])
-    return (best, min([line.order for line in placed if line.place == best]))
+    best = min(line.place or _NEVER for line in placed)
+    return (best, min(line.order for line in placed if line.place == best))
 
 
-def tie_key(lines: Sequence[Line], order: Sequence[str]) -> tuple[object, ...]:
+def tie_key(lines: Sequence[Line], rulebook: Rulebook) -> tuple[object, ...]:
     """A sort key (ascending = ahead) for competitors level on points."""
-    return tuple(_rule_key(rule, list(lines)) for rule in order)
+    return tuple(_rule_key(rule, list(lines), rulebook.countback) for rule in rulebook.tie_break)
 
 
-def _tie_keys(tied: Sequence[list[Line]], order: Sequence[str]) -> list[tuple[object, ...]]:
-    """The tie-break keys of competitors level on points (given by their lines).
-
-    Each tie-break is worked out only where it decides something: for the competitors still level after
-    the ones before it, and not among competitors with the same results (crew-mates who shared a car
-    all season). Keys of different lengths never meet level: a shorter key differs from every longer one
-    in the part they share."""
-    keys: list[list[object]] = [[] for _ in tied]
-    level = [list(range(len(tied)))]
-    for rule in order:
-        still: list[list[int]] = []
-        for group in level:
-            first = tied[group[0]]
-            if all(tied[i] == first for i in group[1:]):
-                continue
-            by_key: dict[object, list[int]] = defaultdict(list)
-            worked: list[tuple[list[Line], object]] = []  # crew-mates' results are worked out once
-            for i in group:
-                lines = tied[i]
-                key = next((k for other, k in worked if other == lines), None)
-                if key is None:
-                    key = _rule_key(rule, lines)
-                    worked.append((lines, key))
-                keys[i].append(key)
-                by_key[key].append(i)
-            still.extend(same for same in by_key.values() if len(same) > 1)
-        level = still
-    return [tuple(key) for key in keys]
-
-
-def _rule_key(rule: str, lines: list[Line]) -> object:
+def _rule_key(rule: str, lines: list[Line], rules: CountbackRules) -> object:
     if rule == "countback":
-        return countback_key(race_places(lines))
+        return countback_key(race_places(lines, rules))
     if rule == "earliest_best":
         return earliest_best(lines)[1]
     raise ValueError(f"unknown tie-break {rule!r}")
@@ -171,106 +145,106 @@ def _rule_key(rule: str, lines: list[Line]) -> object:
 def rank(
     competitors: Iterable[tuple[str, str, list[Line]]], held: Sequence[tuple[int, str]], rulebook: Rulebook
 ) -> tuple[Standing, ...]:
-    """Standings of (name, class, lines) competitors; the lines of each are in running order (round,
-    session, car number), as ``_sessions`` gives the awards."""
-    level: dict[Points, list[tuple[Points, str, str, list[Line]]]] = defaultdict(list)
-    dropped = rulebook.dropped
-    if dropped.best is not None or dropped.parts:
-        for name, car_class, lines in competitors:
-            marked = apply_drops(lines, held, dropped)
-            points = total(marked)
-            level[points].append((points, name, car_class, marked))
-    else:  # nothing dropped
-        for name, car_class, lines in competitors:
-            points = sum(map(_POINTS, lines), start=0)
-            level[points].append((points, name, car_class, lines))
-    keyed: list[tuple[Points, tuple[object, ...], str, str, list[Line]]] = []
-    for points, tied in level.items():
-        if len(tied) == 1:
-            keyed.append((-points, (), *tied[0][1:]))
-            continue
-        keys = _tie_keys([marked for *_, marked in tied], rulebook.tie_break)
-        for (_, name, car_class, marked), key in zip(tied, keys, strict=True):
-            keyed.append((-points, key, name, car_class, marked))
-    keyed.sort(key=_RANKING)
+    """Standings of (name, class, lines) competitors; the lines of each are in running order."""
+    keyed = []
+    for name, car_class, lines in competitors:
+        marked = apply_drops(lines, held, rulebook.dropped)
+        keyed.append((total(marked), name, car_class, marked))
+    by_points: dict[Points, list[int]] = defaultdict(list)
+    for i, (points, *_) in enumerate(keyed):
+        by_points[points].append(i)
+    keys: list[tuple[object, ...]] = [()] * len(keyed)
+    for level in by_points.values():
+        if len(level) > 1:
+            _break_ties(level, [marked for *_, marked in keyed], keys, rulebook)
+    order = sorted(range(len(keyed)), key=lambda i: (-keyed[i][0], keys[i], keyed[i][1], keyed[i][2]))
     standings: list[Standing] = []
-    position = 0
-    for i, (negative, key, name, car_class, marked) in enumerate(keyed):
-        if not i or keyed[i - 1][0] != negative or keyed[i - 1][1] != key:
-            position = i + 1
-        standings.append(tuple.__new__(Standing, (position, name, car_class, -negative, tuple(marked))))
+    for n, i in enumerate(order):
+        points, name, car_class, marked = keyed[i]
+        previous = order[n - 1] if n else None
+        if previous is None or keyed[previous][0] != points or keys[previous] != keys[i]:
+            position = n + 1
+        standings.append(Standing(position, name, car_class, points, tuple(marked)))
     return tuple(standings)
 
 
-_RANKING = itemgetter(0, 1, 2, 3)  # points (negated), tie-break key, name, class
-_NUMBER = attrgetter("result.number")
-_POINTS = attrgetter("points")
-_SESSION = attrgetter("result.round", "result.session")
+def _break_ties(
+    level: list[int], lines: list[list[Line]], keys: list[tuple[object, ...]], rulebook: Rulebook
+) -> None:
+    """The tie-break keys of competitors level on points (indexes into ``lines``), each tie-break
+    worked out only for those still level after the ones before it, and once for crew-mates who share
+    their lines."""
+    still = [level]
+    for rule in rulebook.tie_break:
+        after: list[list[int]] = []
+        for group in still:
+            worked: dict[tuple[int, ...], object] = {}
+            by_key: dict[object, list[int]] = defaultdict(list)
+            for i in group:
+                same = tuple(map(id, lines[i]))
+                if same not in worked:
+                    worked[same] = _rule_key(rule, lines[i], rulebook.countback)
+                keys[i] = (*keys[i], worked[same])
+                by_key[worked[same]].append(i)
+            after.extend(g for g in by_key.values() if len(g) > 1)
+        still = after
 
 
-def _sessions(
-    awards: Iterable[Award], after_round: int | None
-) -> tuple[list[ScoredSession], list[tuple[int, str]]]:
-    """The awards up to ``after_round`` (all classes) by session, sessions in running order, and the
-    races that took place (as ``held_races``).
+def _sessions(awards: Iterable[Award], after_round: int | None) -> list[list[Award]]:
+    """The awards up to ``after_round`` by session, sessions in running order."""
+    sessions: dict[tuple[int, str], list[Award]] = defaultdict(list)
+    for award in awards:
+        r = award.result
+        if after_round is None or r.round <= after_round:
+            sessions[(r.round, r.session)].append(award)
+    return [sessions[key] for key in sorted(sessions, key=running_order)]
 
-    The awards of ``award_points`` come with their sessions. Other awards are cut into runs of one
-    session rather than looked up one by one; the runs of a session are joined again in input order."""
-    if isinstance(awards, Awards):
-        kept = [s for s in awards.sessions if after_round is None or s.round <= after_round]
-        return kept, [race for session in kept for race in session.races]
-    runs = [
-        list(run)
-        for (round_, _), run in groupby(awards, key=_SESSION)
-        if after_round is None or round_ <= after_round
+
+def _held(sessions: list[list[Award]]) -> list[tuple[int, str]]:
+    """The race sessions among ``sessions`` (in running order)."""
+    return [
+        (session[0].result.round, session[0].result.session)
+        for session in sessions
+        if any(a.result.session_type.is_race for a in session)
     ]
-    runs.sort(key=_running_order)
-    held: dict[tuple[int, str], None] = {}
-    sessions: list[ScoredSession] = []
-    for (round_, _), alike in groupby(runs, key=_running_order):
-        parts = list(alike)
-        races: dict[tuple[int, str], None] = {}
-        for part in parts:
-            if any(a.result.session_type in RACE_TYPES for a in part):
-                races[(part[0].result.round, part[0].result.session)] = None
-        held.update(races)
-        names = len({part[0].result.session for part in parts})
-        joined = parts[0] if names == 1 and len(parts) == 1 else [a for p in parts for a in p]
-        sessions.append(ScoredSession(round_, joined, names, tuple(races)))
-    return sessions, list(held)
-
-
-def _running_order(run: list[Award]) -> tuple[int, tuple[tuple[int, str], ...]]:
-    r = run[0].result
-    return (r.round, session_order(r.session))
 
 
 def driver_standings(
     awards: Sequence[Award], rulebook: Rulebook, after_round: int | None = None, car_class: str | None = None
 ) -> tuple[Standing, ...]:
-    """Drivers' standings; per class when points are scored by class (``car_class`` picks one)."""
-    sessions, held = _sessions(awards, after_round)
+    """Drivers' standings; per class when points are scored by class (``car_class`` picks one).
+
+    A driver's results in entries that do not score stand in their breakdown with no points, for
+    countback on finishing positions; a driver with no scoring result has no standing."""
+    sessions = _sessions(awards, after_round)
+    held = _held(sessions)
     per_class = rulebook.points.scope == "class"
-    # drivers by points group (the class, or "" when points are scored overall), then by name
     groups: dict[str, dict[str, list[Line]]] = defaultdict(lambda: defaultdict(list))
+    guests: set[tuple[str, str]] = set()  # drivers with a result in a non-scoring entry
     for session in sessions:
-        for award in sorted(session.awards, key=_NUMBER):
+        for award in session:
             r = award.result
-            if not r.scores or (car_class is not None and r.car_class != car_class):
+            if car_class is not None and r.car_class != car_class:
                 continue
-            drivers = groups[r.car_class if per_class else ""]
+            group = r.car_class if per_class else ""
+            drivers = groups[group]
             line = award.line
             if award.shares is None:  # every driver scores the car's points: they share its line
                 # (a crew nobody named, in an anonymised results file, stands under its car number)
                 for driver in r.drivers or (f"#{r.number}",):
                     drivers[driver].append(line)
+                    if not r.scores:
+                        guests.add((group, driver))
                 continue
             for driver, points in award.shares or ((f"#{r.number}", line.points),):
-                if points is not line.points:  # a driver's share of the car's points (crew-mates share it)
-                    line = line._replace(points=points)
-                drivers[driver].append(line)
+                drivers[driver].append(line if points == line.points else line._replace(points=points))
+                if not r.scores:
+                    guests.add((group, driver))
     competitors = (
-        (name, group, lines) for group, drivers in groups.items() for name, lines in drivers.items()
+        (name, group, lines)
+        for group, drivers in groups.items()
+        for name, lines in drivers.items()
+        if (group, name) not in guests or any(line.scores for line in lines)
     )
     return rank(competitors, held, rulebook)
 
@@ -279,54 +253,48 @@ def team_standings(
     awards: Sequence[Award], rulebook: Rulebook, after_round: int | None = None, car_class: str | None = None
 ) -> tuple[Standing, ...]:
     """Teams' standings: per session a team scores with its best ``team_cars_counted`` cars."""
-    sessions, held = _sessions(awards, after_round)
+    sessions = _sessions(awards, after_round)
+    held = _held(sessions)
     per_class = rulebook.scoring.team_scope == "class"
     counted = rulebook.scoring.team_cars_counted
-    # lines by team, in its points group (the class, or "" when teams score overall)
     teams: dict[tuple[str, str], list[Line]] = defaultdict(list)
     for session in sessions:
-        entries: dict[tuple[str, str, str], list[Award]] = {}
-        for award in session.awards:
+        entries: dict[tuple[str, str], list[Award]] = defaultdict(list)
+        for award in session:
             r = award.result
             if r.scores and r.team and (car_class is None or r.car_class == car_class):
-                key = (r.car_class if per_class else "", r.team, r.session)
-                cars = entries.get(key)
-                if cars is None:
-                    entries[key] = [award]
-                else:
-                    cars.append(award)
-        lines = [
-            (group, team, cars[0].line if len(cars) == 1 else _team_line(cars, counted))
-            for (group, team, _), cars in entries.items()
-        ]
-        if session.names > 1:
-            lines.sort(key=lambda item: item[2].number)  # a team's results in R1 and R01, by car number
-        for group, team, line in lines:
-            teams[(group, team)].append(line)
+                entries[(r.car_class if per_class else "", r.team)].append(award)
+        for key, cars in entries.items():
+            teams[key].append(cars[0].line if len(cars) == 1 else _team_line(cars, counted))
     return rank(((team, group, lines) for (group, team), lines in teams.items()), held, rulebook)
 
 
 def _team_line(cars: list[Award], counted: int | None) -> Line:
     """A team's result in a session: its best ``counted`` cars."""
-    cars.sort(key=lambda a: (-a.points, a.place or 1 << 30, a.result.number))
+    cars = sorted(cars, key=lambda a: (-a.points, a.place or _NEVER, a.result.number))
     best = cars if counted is None else cars[:counted]
     lead = best[0]
-    r = lead.result
-    return tuple.__new__(
-        Line,
-        (
-            r.round,
-            r.session,
-            r.session_type,
-            "+".join(a.result.number for a in best),
-            lead.place,
-            r.status,
-            sum((a.points for a in best), start=0),
-            any(a.pole for a in best),
-            any(a.fastest_lap for a in best),
-            False,
-        ),
+    return lead.line._replace(
+        number="+".join(a.result.number for a in best),
+        points=sum((a.points for a in best), start=0),
+        pole=any(a.pole for a in best),
+        fastest_lap=any(a.fastest_lap for a in best),
     )
+
+
+def season_standings(
+    results: Iterable[SessionResult],
+    rulebook: Rulebook,
+    *,
+    teams: bool = False,
+    after_round: int | None = None,
+    car_class: str | None = None,
+) -> tuple[Standing, ...]:
+    """The drivers' (or teams') standings of a season's results: the one scoring path of the CLI, the
+    API and the pages."""
+    awards = award_points(results, rulebook)
+    compute = team_standings if teams else driver_standings
+    return compute(awards, rulebook, after_round, car_class)
 
 
 def points_value(value: Points) -> int | float:
@@ -348,6 +316,8 @@ def _line_document(line: Line) -> dict[str, Any]:
         "pole": line.pole,
         "fastest_lap": line.fastest_lap,
         "dropped": line.dropped,
+        "finish": line.finish,
+        "scores": line.scores,
     }
 
 

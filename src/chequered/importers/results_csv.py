@@ -6,8 +6,11 @@
 ``drivers`` are ``;``-separated in driving order; ``status`` is classified, nc, ret, dns, dsq (or
 excluded); ``fastest_lap`` marks the car that set the fastest lap of its points group (its class when
 points are scored by class); ``distance_fraction`` (0..1, blank = full) is the part of the planned race
-that was run; ``scores`` false marks an entry that races but does not score. A blank ``class_position``
-is worked out from ``position`` among the class's cars. Every error names the file, line and column.
+that was run; ``scores`` false marks an entry that races but does not score. Points follow the
+positions as stated: a lone car with class position 7 scores 7th, and a place the official results
+leave empty (a car disqualified, nobody promoted) stays empty, so the car listed 3rd scores 3rd. A
+blank ``class_position`` is worked out from ``position`` among the class's cars listed. Every error
+names the file, line and column.
 """
 
 from __future__ import annotations
@@ -148,7 +151,9 @@ def parse_results_csv(data: bytes, source: str) -> list[SessionResult]:
 
 
 def fill_class_positions(results: list[SessionResult]) -> list[SessionResult]:
-    """Work out blank class positions from overall positions within each session and class."""
+    """Work out blank class positions from the overall positions the results state, within each
+    session and class: one more than the class's cars listed ahead. Stated positions are kept as
+    they are (a lone car 7th in class stays 7th; a place left empty stays empty)."""
     groups: dict[tuple[int, str, str], list[int]] = defaultdict(list)
     for r in results:
         if r.position is not None:

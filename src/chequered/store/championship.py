@@ -1,19 +1,27 @@
-"""Championship read models: each scoring session's classification, folded from its log, as the
-results the points rules score; standings and compliance from the championship core.
+"""Championship read models: each scoring session's published classification, folded from its log,
+as the results the points rules score; standings from the championship core's one scoring path.
 
-A penalty or status change added to a session's log moves that session's head, so the standings key
-(every session's head) changes with it and the standings are recomputed.
+Standings count published results only: a session's latest publication (provisional or final) gives
+the log position its classification is read at; a session in progress, or never published, counts for
+nothing. A new publication moves the standings key and the standings are recomputed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chequered.core.classification import Classification
+from chequered.core.events import Publication
 from chequered.core.model import Event, SessionKind, Status
-from chequered.core.points import SessionResult, SessionType, award_points
+from chequered.core.points import SessionResult, SessionType
 from chequered.core.rulebook import Rulebook
-from chequered.core.standings import Standing, driver_standings, team_standings
+from chequered.core.standings import Standing, season_standings
+from chequered.store import season
+
+if TYPE_CHECKING:
+    from chequered.store.store import Store
 
 _TYPES = {SessionKind.QUALIFYING: SessionType.QUALIFYING, SessionKind.RACE: SessionType.RACE}
 
@@ -75,6 +83,50 @@ def standings(
     after_round: int | None = None,
     car_class: str | None = None,
 ) -> tuple[Standing, ...]:
-    awards = award_points(results, rulebook)
-    compute = team_standings if teams else driver_standings
-    return compute(awards, rulebook, after_round, car_class)
+    return season_standings(results, rulebook, teams=teams, after_round=after_round, car_class=car_class)
+
+
+@dataclass(frozen=True, slots=True)
+class SeasonResults:
+    """A season's published results as points input. ``key`` (each session's publication position)
+    is what standings are cached under; ``provisional`` names the sessions (round, label) whose
+    latest publication is provisional."""
+
+    rulebook: Rulebook
+    results: list[SessionResult]
+    key: tuple[int, ...]
+    provisional: tuple[tuple[int, str], ...]
+
+
+def published_results(store: Store, season_id: str) -> SeasonResults:
+    """Every scoring session's classification as of its latest publication; sessions never
+    published are left out."""
+    info = store.season(season_id)
+    rulebook = store.rulebook(info.rulebook)
+    rounds = store.rounds(season_id)
+    ids = [s.id for event in rounds for s in event.sessions]
+    heads = store.heads(ids)
+    with store.database.read() as conn:
+        non_scoring = season.non_scoring_cars(conn, season_id)
+    results: list[SessionResult] = []
+    key: list[int] = []
+    provisional: list[tuple[int, str]] = []
+    for event in rounds:
+        for session in event.sessions:
+            head = heads.get(session.id, 0)
+            if not head or _TYPES.get(session.kind) is None:
+                key.append(0)
+                continue
+            publications = store.state(session.id, head).publications
+            if not publications:
+                key.append(0)
+                continue
+            latest = publications[-1].publication
+            key.append(latest.as_of)
+            if latest.status is Publication.PROVISIONAL:
+                provisional.append((event.round, session_label(event, session.id)))
+            classification = store.state(session.id, latest.as_of).classification
+            results.extend(
+                session_results(event, session.id, session.kind, classification, rulebook, non_scoring)
+            )
+    return SeasonResults(rulebook, results, tuple(key), tuple(provisional))

@@ -10,10 +10,9 @@ from typing import cast
 from chequered.core.events import LogEvent, Publication, ResultsPublished
 from chequered.core.model import Entry, Event, Season, Session
 from chequered.core.passings import Passing
-from chequered.core.points import SessionResult
 from chequered.core.rulebook import Rulebook
 from chequered.store import log, season, tokens
-from chequered.store.championship import session_results
+from chequered.store.championship import SeasonResults, published_results
 from chequered.store.codec import SCORING_KINDS
 from chequered.store.database import Database, open_database
 from chequered.store.errors import NotFoundError
@@ -164,28 +163,9 @@ class Store:
     def rulebook(self, name: str | None) -> Rulebook:
         return self._rulebook(name)
 
-    def season_results(self, season_id: str) -> tuple[Rulebook, list[SessionResult], tuple[int, ...]]:
-        """The season's scoring sessions as points input, and the key they were folded at (every
-        session's head): what standings are computed from and cached under."""
-        info = self.season(season_id)
-        rulebook = self._rulebook(info.rulebook)
-        rounds = self.rounds(season_id)
-        ids = [s.id for event in rounds for s in event.sessions]
-        heads = self.heads(ids)
-        with self.database.read() as conn:
-            non_scoring = season.non_scoring_cars(conn, season_id)
-        results: list[SessionResult] = []
-        for event in rounds:
-            for session in event.sessions:
-                seq = heads.get(session.id, 0)
-                if seq:
-                    classification = self.state(session.id, seq).classification
-                    results.extend(
-                        session_results(
-                            event, session.id, session.kind, classification, rulebook, non_scoring
-                        )
-                    )
-        return rulebook, results, tuple(heads.get(i, 0) for i in ids)
+    def season_results(self, season_id: str) -> SeasonResults:
+        """The season's published scoring sessions as points input (``store.championship``)."""
+        return published_results(self, season_id)
 
     def state(self, session_id: str, seq: int) -> SessionState:
         """The session folded at log position ``seq`` (from ``position``), cached."""

@@ -35,13 +35,18 @@ def get_standings(
     car_class: Annotated[str | None, Query(alias="class", max_length=64)] = None,
     after_round: Annotated[int | None, Query(ge=1, le=100)] = None,
 ) -> Response:
-    """The standings as the sessions' logs stand now: a new penalty or status changes them."""
+    """The standings of the published results (provisional ones listed as such); a session in progress
+    or never published counts for nothing. A new publication changes them."""
     store = store_of(request)
-    rulebook, results, key = store.season_results(season_id)
+    published = store.season_results(season_id)
+    rulebook, results = published.rulebook, published.results
 
     def build() -> bytes:
-        if car_class and all(r.car_class != car_class for r in results):
-            known = sorted({r.car_class for r in results}) or ["none yet"]
+        known = sorted(
+            {e.car_class for e in store.season_entries(season_id)} | {r.car_class for r in results}
+        )
+        if car_class and car_class not in known:
+            known = known or ["none yet"]
             raise Problem(
                 404, f"no result in class {car_class!r} in {season_id}; classes: {', '.join(known)}"
             )
@@ -52,9 +57,10 @@ def get_standings(
         document["season"] = season_id
         document["rulebook"] = rulebook.id
         document["sessions_scored"] = len({(r.round, r.session) for r in results})
+        document["provisional"] = [{"round": r, "session": s} for r, s in published.provisional]
         return orjson.dumps(document)
 
-    cache_key = ("standings", season_id, key, of, car_class, after_round)
+    cache_key = ("standings", season_id, published.key, of, car_class, after_round)
     return Response(store.document(cache_key, build), media_type="application/json")
 
 

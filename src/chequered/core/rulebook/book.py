@@ -16,6 +16,7 @@ from chequered.core.errors import RulebookError
 from chequered.core.rulebook.points import (
     TIE_BREAKS,
     CalendarRules,
+    CountbackRules,
     DroppedRules,
     NonScoringRules,
     PointsRules,
@@ -58,6 +59,7 @@ class Rulebook:
     non_scoring: NonScoringRules = field(default_factory=NonScoringRules)
     dropped: DroppedRules = field(default_factory=DroppedRules)
     tie_break: tuple[str, ...] = TIE_BREAKS
+    countback: CountbackRules = field(default_factory=CountbackRules)
     pit: PitRules = field(default_factory=PitRules)
     calendar: CalendarRules = field(default_factory=CalendarRules)
 
@@ -96,7 +98,7 @@ def parse_rulebook(text: str, source: str = "<rulebook>") -> Rulebook:
     scoring = parse_scoring(root.table_("scoring"))
     non_scoring = parse_non_scoring(root.table_("non_scoring"))
     dropped = parse_dropped(root.table_("dropped"))
-    tie_break = parse_tie_break(root.table_("tie_break"))
+    tie_break, countback = parse_tie_break(root.table_("tie_break"))
     pit = parse_pit(root.table_("pit"))
     calendar = parse_calendar(root.table_("calendar"))
     assumptions_reader = root.table_("assumptions")
@@ -116,6 +118,7 @@ def parse_rulebook(text: str, source: str = "<rulebook>") -> Rulebook:
         non_scoring=non_scoring,
         dropped=dropped,
         tie_break=tie_break,
+        countback=countback,
         pit=pit,
         calendar=calendar,
     )

@@ -13,7 +13,8 @@ from fractions import Fraction
 from chequered.core.rulebook.reader import TableReader
 
 SCOPES = ("class", "overall")
-SESSION_TYPES = ("race", "sprint", "qualifying")
+SESSION_TYPES = ("race", "sprint", "qualifying", "sprint_qualifying")
+RACE_TYPES = ("race", "sprint")
 TIE_BREAKS = ("countback", "earliest_best")
 
 
@@ -27,6 +28,16 @@ class Multiplier:
 
 
 @dataclass(frozen=True, slots=True)
+class DistanceTier:
+    """A race run over less than ``below`` of its planned distance (and at least the tiers below it)
+    scores ``scale`` when given, else its normal points times ``factor``."""
+
+    below: Fraction
+    factor: Fraction = Fraction(1)
+    scale: tuple[Fraction, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PointsRules:
     """How many points a result is worth.
 
@@ -37,6 +48,13 @@ class PointsRules:
     ``half_points_below`` of its planned distance or time scores ``reduced_factor`` of its points, below
     ``no_points_below`` none. ``ties``: cars sharing a place ``share`` the points of the places they span,
     or each get the ``higher`` place's points.
+
+    ``sprint_qualifying`` scores the qualifying for a sprint (none by default: a pole point for the main
+    race only). ``fastest_lap_sessions`` are the session types a fastest-lap point is given in;
+    ``fastest_lap_classified`` false gives it also to a car that is not classified; ``fastest_lap_ties``
+    ``split`` divides it between cars that set the same fastest lap, ``each`` gives each of them all of it.
+    ``distance_tiers`` (sorted by ``below``) replace ``half_points_below`` with several tiers, and
+    ``min_green_laps`` is the number of green-flag laps a race needs before anything is scored.
     """
 
     scope: str = "class"
@@ -51,13 +69,27 @@ class PointsRules:
     reduced_factor: Fraction = Fraction(1, 2)
     no_points_below: Fraction = Fraction(0)
     ties: str = "share"
+    sprint_qualifying: tuple[Fraction, ...] = ()
+    fastest_lap_sessions: tuple[str, ...] = RACE_TYPES
+    fastest_lap_classified: bool = True
+    fastest_lap_ties: str = "each"
+    distance_tiers: tuple[DistanceTier, ...] = ()
+    min_green_laps: int = 0
 
     def scale(self, session_type: str) -> tuple[Fraction, ...]:
         if session_type == "qualifying":
             return self.qualifying
+        if session_type == "sprint_qualifying":
+            return self.sprint_qualifying
         if session_type == "sprint" and self.sprint is not None:
             return self.sprint
         return self.race
+
+    def tier(self, fraction: Fraction | None) -> DistanceTier | None:
+        """The distance tier of a race run over ``fraction`` of its planned distance, if any."""
+        if fraction is None:
+            return None
+        return next((t for t in self.distance_tiers if fraction < t.below), None)
 
     def factor(self, round_: int, session: str) -> Fraction:
         factor = Fraction(1)
@@ -139,6 +171,25 @@ def parse_points(reader: TableReader) -> PointsRules:
         factor = table.amount("factor", Fraction(1))
         table.finish()
         multipliers.append(Multiplier(round_, session, factor))
+    tiers = []
+    for table in reader.tables("distance_tiers"):
+        below = table.fraction("below", Fraction(-1))
+        if below < 0:
+            raise table.error("below", "is required")
+        scale_raw = table.raw("race", None)
+        tier = DistanceTier(
+            below=below,
+            factor=table.amount("factor", Fraction(1)),
+            scale=table.amounts("race") if scale_raw is not None else None,
+        )
+        table.finish()
+        tiers.append(tier)
+    if any(b.below <= a.below for a, b in itertools.pairwise(tiers)):
+        raise reader.error("distance_tiers", "must be in increasing order of below")
+    fastest_sessions = reader.strings("fastest_lap_sessions", RACE_TYPES)
+    for i, name in enumerate(fastest_sessions):
+        if name not in RACE_TYPES:
+            raise reader.error(f"fastest_lap_sessions[{i}]", f"must be race or sprint, not {name!r}")
     race = reader.amounts("race")
     sprint_raw = reader.raw("sprint", None)
     rules = PointsRules(
@@ -154,6 +205,12 @@ def parse_points(reader: TableReader) -> PointsRules:
         reduced_factor=reader.fraction("reduced_factor", Fraction(1, 2)),
         no_points_below=reader.fraction("no_points_below", Fraction(0)),
         ties=reader.choice("ties", ("share", "higher"), "share"),
+        sprint_qualifying=reader.amounts("sprint_qualifying"),
+        fastest_lap_sessions=fastest_sessions,
+        fastest_lap_classified=reader.boolean("fastest_lap_classified", True),
+        fastest_lap_ties=reader.choice("fastest_lap_ties", ("each", "split"), "each"),
+        distance_tiers=tuple(tiers),
+        min_green_laps=reader.integer("min_green_laps", 0, minimum=0) or 0,
     )
     if any(b > a for a, b in itertools.pairwise(race)):
         raise reader.error("race", "must not increase from one place to the next")
@@ -200,13 +257,32 @@ def parse_dropped(reader: TableReader) -> DroppedRules:
     return rules
 
 
-def parse_tie_break(reader: TableReader) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class CountbackRules:
+    """What countback counts: places in ``sessions`` (session types), the places that ``scored``
+    (after non-scoring places were passed down, points or not) or the finishing positions as
+    ``classified`` in the results, including finishes in entries that do not score."""
+
+    sessions: tuple[str, ...] = RACE_TYPES
+    places: str = "scored"
+
+
+def parse_tie_break(reader: TableReader) -> tuple[tuple[str, ...], CountbackRules]:
     order = reader.strings("order", TIE_BREAKS)
     for i, name in enumerate(order):
         if name not in TIE_BREAKS:
             raise reader.error(f"order[{i}]", f"must be one of {', '.join(TIE_BREAKS)}, not {name!r}")
+    sessions = reader.strings("countback_sessions", RACE_TYPES)
+    for i, name in enumerate(sessions):
+        if name not in SESSION_TYPES:
+            raise reader.error(
+                f"countback_sessions[{i}]", f"must be one of {', '.join(SESSION_TYPES)}, not {name!r}"
+            )
+    rules = CountbackRules(
+        sessions=sessions, places=reader.choice("countback_places", ("scored", "classified"), "scored")
+    )
     reader.finish()
-    return order
+    return order, rules
 
 
 def parse_calendar(reader: TableReader) -> CalendarRules:

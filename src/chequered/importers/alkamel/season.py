@@ -1,9 +1,13 @@
 """A season directory of Al Kamel results files, read as championship results.
 
-Each sub-directory holding results files is one round, in path order (``2023/08-long-beach`` before
-``2023/12-watkins-glen``); each results file in it is one session, qualifying when its name says so,
-else a race, named ``Q1``, ``Q2``... and ``R1``, ``R2``... in file order. Lap files are left alone.
-Class positions come from the overall order within each class; the fastest lap of each points group
+A round is a directory holding results files, or holding session folders as Al Kamel and
+``chequered simulate weekend --out`` write them (``202304221315_Race 1/03_Classification_Race 1.CSV``):
+a session folder's name starts with its local start time, ``yyyymmddhhmm_``. Rounds are in path order
+(``2023/08-long-beach`` before ``2023/12-watkins-glen``). Each results file is one session: practice,
+warm-up and test sessions score nothing and are left out; a qualifying session is named ``Q1``, ``Q2``...,
+a sprint ``S1``..., a race ``R1``, ``R2``..., by the number in its name (``Race 2`` is R2), else in path
+order. Lap files are left alone. Class positions, where the files give none, come from the overall
+positions within each class; the fastest lap of each points group
 (class or overall) is the car with the best lap time in it. With ``drive_times``, each results file's
 lap file (the same name with ``laps`` for ``results``) gives every driver's time at the wheel, for the
 rulebook's minimum driving time to score.
@@ -11,6 +15,7 @@ rulebook's minimum driving time to score.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -53,27 +58,73 @@ def results_files(directory: Path) -> list[Path]:
     return found
 
 
-def _session_type(path: Path) -> SessionType:
-    return SessionType.QUALIFYING if "qualif" in path.name.lower() else SessionType.RACE
+_SESSION_FOLDER = re.compile(r"^\d{12}_")
+_NOT_SCORED = ("practice", "warm", "test", "shakedown", "session-", "session ")
+_NUMBER = re.compile(r"(?:race|qualifying|sprint|r|q|s)[ _-]*(\d+)", re.IGNORECASE)
+
+
+def session_type(name: str) -> SessionType | None:
+    """The scoring session a results file holds, from its name (and its session folder's): None for
+    practice, warm-up and test sessions, which score nothing."""
+    lowered = name.lower().replace("_", " ")
+    if any(word in lowered for word in _NOT_SCORED) or re.search(r"\bfp\s*\d", lowered):
+        return None
+    if "sprint" in lowered and "qualif" in lowered:
+        return SessionType.SPRINT_QUALIFYING
+    if "qualif" in lowered and "race" not in lowered:
+        return SessionType.QUALIFYING
+    if "sprint" in lowered:
+        return SessionType.SPRINT
+    return SessionType.RACE
+
+
+def round_directory(path: Path) -> Path:
+    """The round a results file belongs to: its directory, or the one above its session folder."""
+    parent = path.parent
+    return parent.parent if _SESSION_FOLDER.match(parent.name) else parent
+
+
+def _session_name(path: Path) -> str:
+    """The session's own name: its session folder's (after the start time), else the file's."""
+    if _SESSION_FOLDER.match(path.parent.name):
+        return path.parent.name[13:]
+    return path.stem
+
+
+_PREFIX = {
+    SessionType.QUALIFYING: "Q",
+    SessionType.SPRINT_QUALIFYING: "SQ",
+    SessionType.SPRINT: "S",
+    SessionType.RACE: "R",
+}
 
 
 def read_season_dir(
     directory: Path, fastest_scope: str = "class", drive_times: bool = False
 ) -> list[SessionResult]:
-    """Every results file under ``directory`` as session results; ``ParseError`` names file and car."""
+    """Every scoring session under ``directory`` as session results; ``ParseError`` names file and car."""
     files = results_files(directory)
     if not files:
         raise ParseError(str(directory), None, None, "no Al Kamel results files in this directory")
     rounds: dict[Path, int] = {}
     counters: dict[tuple[int, SessionType], int] = defaultdict(int)
+    taken: set[tuple[int, str]] = set()
     results: list[SessionResult] = []
     for path in files:
-        round_ = rounds.setdefault(path.parent, len(rounds) + 1)
-        session_type = _session_type(path)
-        counters[(round_, session_type)] += 1
-        prefix = "Q" if session_type is SessionType.QUALIFYING else "R"
-        session = f"{prefix}{counters[(round_, session_type)]}"
-        rows = _session(path, round_, session, session_type, fastest_scope)
+        name = _session_name(path)
+        kind = session_type(f"{path.parent.name} {name}" if _SESSION_FOLDER.match(path.parent.name) else name)
+        if kind is None:
+            continue
+        round_ = rounds.setdefault(round_directory(path), len(rounds) + 1)
+        counters[(round_, kind)] += 1
+        number = _NUMBER.search(name.replace("_", " ").split("results")[0])
+        session = f"{_PREFIX[kind]}{number.group(1) if number else counters[(round_, kind)]}"
+        if (round_, session) in taken:
+            session = f"{_PREFIX[kind]}{counters[(round_, kind)]}"
+        if (round_, session) in taken:
+            raise ParseError(str(path), None, None, f"a second {session} in round {round_}")
+        taken.add((round_, session))
+        rows = _session(path, round_, session, kind, fastest_scope)
         laps_file = path.with_name(path.name.replace("results", "laps"))
         if drive_times and laps_file != path and laps_file.exists():
             rows = _with_drive_times(rows, path, laps_file)

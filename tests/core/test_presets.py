@@ -1,0 +1,54 @@
+"""Golden tests: each packaged championship preset reproduces the published points of a real round,
+from that round's classification typed as facts into ``tests/data/results`` (see its README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chequered import rulebooks
+from chequered.core.standings import season_standings
+from chequered.importers.results_csv import read_results_csv
+
+DATA = Path(__file__).parents[1] / "data" / "results"
+
+
+def _points(rulebook: str, results: str, *, teams: bool = False) -> dict[str, object]:
+    rows = read_results_csv(DATA / results)
+    table = season_standings(rows, rulebooks.load(rulebook), teams=teams)
+    return {s.competitor: s.points for s in table}
+
+
+def test_f1_2023_bahrain() -> None:
+    """2023 Bahrain Grand Prix. Classification and points: motorsport.com, "F1 race results: Max
+    Verstappen wins 2023 Bahrain GP" (2023-03-05); drivers' and constructors' standings after the round:
+    sportingnews.com, "F1 standings 2023". Zhou set the fastest lap in 16th: no point (outside the top
+    ten), as formulapassion.it reported."""
+    drivers = _points("f1-2023", "f1-2023-bahrain.csv")
+    assert drivers == {
+        "Max Verstappen": 25, "Sergio Perez": 18, "Fernando Alonso": 15, "Carlos Sainz": 12,
+        "Lewis Hamilton": 10, "Lance Stroll": 8, "George Russell": 6, "Valtteri Bottas": 4,
+        "Pierre Gasly": 2, "Alexander Albon": 1, "Yuki Tsunoda": 0, "Logan Sargeant": 0,
+        "Kevin Magnussen": 0, "Nyck de Vries": 0, "Nico Hulkenberg": 0, "Zhou Guanyu": 0,
+        "Lando Norris": 0, "Esteban Ocon": 0, "Charles Leclerc": 0, "Oscar Piastri": 0,
+    }  # fmt: skip
+    teams = _points("f1-2023", "f1-2023-bahrain.csv", teams=True)
+    assert teams == {
+        "Red Bull": 43, "Aston Martin": 23, "Mercedes": 16, "Ferrari": 12, "Alfa Romeo": 4,
+        "Alpine": 2, "Williams": 1, "AlphaTauri": 0, "Haas": 0, "McLaren": 0,
+    }  # fmt: skip
+
+
+def test_motogp_2023_portimao() -> None:
+    """2023 Portuguese Grand Prix, Portimao: the Sprint and the Grand Prix both score. Grand Prix
+    classification: crash.net, "2023 Portuguese MotoGP, Portimao - Race Results" (2023-03-26); the
+    riders' standings after the round: formulapassion.it, "MotoGP 2023: la classifica piloti dopo il GP
+    di Portogallo". The Sprint's top nine are those standings less the Grand Prix points (Bagnaia,
+    Martin, M. Marquez, Miller, Vinales, A. Espargaro, Oliveira, Zarco, A. Marquez)."""
+    riders = _points("motogp-2023", "motogp-2023-portimao.csv")
+    assert riders == {
+        "Francesco Bagnaia": 37, "Maverick Vinales": 25, "Marco Bezzecchi": 16, "Johann Zarco": 15,
+        "Jack Miller": 15, "Alex Marquez": 12, "Aleix Espargaro": 11, "Brad Binder": 10,
+        "Jorge Martin": 9, "Fabio Quartararo": 8, "Marc Marquez": 7, "Alex Rins": 6, "Joan Mir": 5,
+        "Takaaki Nakagami": 4, "Augusto Fernandez": 3, "Miguel Oliveira": 3, "Franco Morbidelli": 2,
+        "Fabio Di Giannantonio": 0, "Luca Marini": 0, "Raul Fernandez": 0,
+    }  # fmt: skip

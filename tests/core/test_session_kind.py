@@ -74,11 +74,22 @@ def test_the_roars_qualifying_race_is_a_race() -> None:
     assert kind_from_name("202401211340-qualifying-race-laps.csv") is SessionKind.RACE
 
 
-def test_the_timing_outweighs_the_name_and_the_given_kind_outweighs_both() -> None:
-    assert read_kind(_race(), "free-practice-1-laps.csv").kind is SessionKind.RACE
+def test_the_timing_outweighs_a_race_name_and_the_given_kind_outweighs_both() -> None:
     assert read_kind(_practice(), "race-laps.csv").kind is SessionKind.PRACTICE
     given = read_kind(_race(), "race-laps.csv", SessionKind.QUALIFYING)
     assert (given.kind, given.source) == (SessionKind.QUALIFYING, "given")
+
+
+def test_a_qualifying_run_like_a_sprint_race_is_what_its_name_says() -> None:
+    """Every car out at the green and taking the flag, no pit visits: a GT4 qualifying times like a race."""
+    for name, kind in (
+        ("Qualifying 1", SessionKind.QUALIFYING),
+        ("free-practice-1-laps.csv", SessionKind.PRACTICE),
+    ):
+        reading = read_kind(_race(), name)
+        assert (reading.kind, reading.source) == (kind, "name")
+        assert "reads like a race" in reading.reason
+    assert read_kind(_race(), "laps.csv").kind is SessionKind.RACE
 
 
 def test_with_too_few_cars_the_name_decides() -> None:

@@ -1,8 +1,11 @@
 """What kind a session is, read from its timing: a race has a common start and a finish; practice and
 qualifying have cars going out when they like and coming in when they like.
 
-The name of a file or a run is a hint only, used where the timing cannot tell (too few cars, or a start
-and a finish that disagree) and to tell practice from qualifying, which run alike.
+The name of a file or a run is a hint only, used where the timing cannot tell: too few cars, practice
+from qualifying (which run alike), and a session named practice or qualifying whose cars all went out at
+the green and took the flag (a 20-minute GT4 qualifying does): its timing reads like a sprint race's, and
+the organiser's name decides. A name that says race is checked against the timing: a "race" whose cars
+ran as they liked is practice.
 """
 
 from __future__ import annotations
@@ -58,6 +61,10 @@ def read_kind(laps: Iterable[Lap], name: str = "", given: SessionKind | None = N
             return KindReading(hint, "name", f"{hint.value} from the name {name!r}: too few cars to tell")
         return KindReading(
             SessionKind.RACE, "default", "too few cars to tell and no kind in the name: a race"
+        )
+    if race and hint in (SessionKind.PRACTICE, SessionKind.QUALIFYING):
+        return KindReading(
+            hint, "name", f"{hint.value} from the name {name!r}; the timing alone reads like a race: {detail}"
         )
     if race:
         return KindReading(SessionKind.RACE, "timing", f"a common start and a finish: {detail}")

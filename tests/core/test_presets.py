@@ -70,3 +70,21 @@ def test_formula_e_2023_mexico_city() -> None:
         "Nick Cassidy": 2, "Stoffel Vandoorne": 1, "Maximilian Gunther": 0, "Edoardo Mortara": 0,
         "Sam Bird": 0, "Robin Frijns": 0, "Norman Nato": 0,
     }  # fmt: skip
+
+
+def test_dtm_2023_oschersleben_race_1() -> None:
+    """DTM 2023, Oschersleben, race 1 (27 May 2023) and its qualifying. Race order: m.sport.bild.de live
+    ticker (Perera, Heinemann, Aitken, Feller, Rast, K. van der Linde; S. van der Linde and Wittmann out)
+    and laola1.at / oe24.at (Preining 11th, Schmid 12th, Wishofer out; Perera leads with 28 points,
+    three of them for pole). Qualifying: Perera pole; Aitken started 2nd (motorsport-magazin.com),
+    Bortolotti 3rd (blog-de.kwautomotive.net). Car numbers: blog-de.kwautomotive.net and the reports.
+    Typed places only: Bortolotti's race finish is not in the sources read, so only his qualifying
+    point is typed and he is left out of the comparison."""
+    drivers = _points("dtm-2023", "dtm-2023-oschersleben.csv")
+    expected = {
+        "Franck Perera": 28, "Tim Heinemann": 20, "Jack Aitken": 18, "Ricardo Feller": 13,
+        "Rene Rast": 11, "Kelvin van der Linde": 10, "Thomas Preining": 5, "Clemens Schmid": 4,
+        "Sheldon van der Linde": 0, "Marco Wittmann": 0, "Mick Wishofer": 0,
+    }  # fmt: skip
+    assert {name: drivers[name] for name in expected} == expected
+    assert drivers["Mirko Bortolotti"] == 1  # third in qualifying: his race points are not typed

@@ -52,3 +52,39 @@ def test_motogp_2023_portimao() -> None:
         "Takaaki Nakagami": 4, "Augusto Fernandez": 3, "Miguel Oliveira": 3, "Franco Morbidelli": 2,
         "Fabio Di Giannantonio": 0, "Luca Marini": 0, "Raul Fernandez": 0,
     }  # fmt: skip
+
+
+def test_formula_e_2023_mexico_city() -> None:
+    """2023 Mexico City E-Prix (14 January 2023), the first round of season 9. Order of the top eleven and
+    the fastest lap (Dennis): formulapassion.it via pledgetimes.com, "Formula E | Mexico City E-Prix 2023
+    (Round 1), order of arrival"; pole (di Grassi) and the drivers' standings after the round (Dennis 26,
+    Wehrlein and di Grassi 18, then Lotterer, Hughes, Buemi, da Costa, Evans, Vandoorne 10th with one
+    point, Gunther 11th): pledgetimes.com, "Formula E drivers' and teams' world championship after E-Prix
+    Mexico City 2023"; retirements (Frijns and Nato on lap 1, Bird, Mortara): prescottmotorsport.co.uk,
+    "Mexico City ePrix Race Review". Only these fifteen drivers are typed; the rest of the field scored
+    nothing."""
+    drivers = _points("formula-e-2023", "formula-e-2023-mexico-city.csv")
+    assert drivers == {
+        "Jake Dennis": 26, "Pascal Wehrlein": 18, "Lucas di Grassi": 18, "Andre Lotterer": 12,
+        "Jake Hughes": 10, "Sebastien Buemi": 8, "Antonio Felix da Costa": 6, "Mitch Evans": 4,
+        "Nick Cassidy": 2, "Stoffel Vandoorne": 1, "Maximilian Gunther": 0, "Edoardo Mortara": 0,
+        "Sam Bird": 0, "Robin Frijns": 0, "Norman Nato": 0,
+    }  # fmt: skip
+
+
+def test_dtm_2023_oschersleben_race_1() -> None:
+    """DTM 2023, Oschersleben, race 1 (27 May 2023) and its qualifying. Race order: m.sport.bild.de live
+    ticker (Perera, Heinemann, Aitken, Feller, Rast, K. van der Linde; S. van der Linde and Wittmann out)
+    and laola1.at / oe24.at (Preining 11th, Schmid 12th, Wishofer out; Perera leads with 28 points,
+    three of them for pole). Qualifying: Perera pole; Aitken started 2nd (motorsport-magazin.com),
+    Bortolotti 3rd (blog-de.kwautomotive.net). Car numbers: blog-de.kwautomotive.net and the reports.
+    Typed places only: Bortolotti's race finish is not in the sources read, so only his qualifying
+    point is typed and he is left out of the comparison."""
+    drivers = _points("dtm-2023", "dtm-2023-oschersleben.csv")
+    expected = {
+        "Franck Perera": 28, "Tim Heinemann": 20, "Jack Aitken": 18, "Ricardo Feller": 13,
+        "Rene Rast": 11, "Kelvin van der Linde": 10, "Thomas Preining": 5, "Clemens Schmid": 4,
+        "Sheldon van der Linde": 0, "Marco Wittmann": 0, "Mick Wishofer": 0,
+    }  # fmt: skip
+    assert {name: drivers[name] for name in expected} == expected
+    assert drivers["Mirko Bortolotti"] == 1  # third in qualifying: his race points are not typed

@@ -63,6 +63,27 @@ def test_import_alkamel_twice_stores_once(tmp_path: Path) -> None:
     assert failed.exit_code != 0 and isinstance(failed.exception, Exception)
 
 
+@pytest.mark.realdata
+def test_import_withdraw_takes_the_import_back(tmp_path: Path) -> None:
+    laps = real_file(GRCUP / "analysis_endurance/barber_r1_analysis_endurance.csv")
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    imported = runner.invoke(app, ["import", "alkamel", str(laps), "--session", "r1", "--database-url", url])
+    assert imported.exit_code == 0, imported.output
+    import_id = imported.stdout.split("import ")[1].split(",")[0]
+    withdraw = ["import", "withdraw", import_id, "--session", "r1", "--database-url", url]
+    withdrawn = runner.invoke(app, [*withdraw, "--reason", "wrong round"])
+    assert withdrawn.exit_code == 0, withdrawn.output
+    assert f"import {import_id} of session r1 withdrawn" in withdrawn.stdout
+    again = runner.invoke(app, withdraw)
+    assert again.exit_code != 0 and "withdrawn already" in str(again.exception)  # main() prints it
+    store = Store.open(url, FixedClock(), rulebooks.load)
+    try:
+        assert store.state("r1", store.position("r1")).laps == ()
+        assert store.events("r1")[-1].actor.startswith("cli:")
+    finally:
+        store.close()
+
+
 def test_seeding_the_packaged_gt4_season(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 's.sqlite'}", FixedClock(), rulebooks.load)
     assert seed_packaged(store, "gt4-europe-2023")

@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from chequered.core.events import EntryRegistered, LiveEvent, LogEvent, ResultsPublished, SessionOpened
+from chequered.core.events import (
+    EntryRegistered,
+    ImportWithdrawn,
+    LiveEvent,
+    LogEvent,
+    ResultsPublished,
+    SessionOpened,
+)
 from chequered.core.model import Entry, Session, SessionKind
 from chequered.importers.rmonitor.feed import UNNAMED, Problem, RMonitorFeed
 from chequered.importers.rmonitor.records import RawLine
@@ -181,7 +188,7 @@ class RMonitorIngest:
         Orbits' refresh stores no lap twice. Only the last clock tick is read (for the flag)."""
         target = self._target(session)
         try:
-            stored = self.store.events(target)
+            stored = self.store.standing_events(target)
         except (StoreError, sa.exc.OperationalError) as exc:
             if self._warn is not None:
                 self._warn(f"cannot read session {target} to resume it ({exc}); laps may be stored twice")
@@ -191,7 +198,7 @@ class RMonitorIngest:
         for batch in self._batches:  # not stored yet (an append refused): said all the same
             if batch.session_id == target:
                 logged.extend(batch.events)
-        said: list[LiveEvent] = [e for e in logged if not isinstance(e, ResultsPublished)]
+        said: list[LiveEvent] = [e for e in logged if not isinstance(e, ResultsPublished | ImportWithdrawn)]
         if said:
             self.feed.resume(said)
 

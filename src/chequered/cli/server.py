@@ -222,10 +222,32 @@ def import_alkamel(
             reading = read_kind(timing.laps, laps_file.name)
             store.create_session(Session(session_id, laps_file.stem, reading.kind))
             typer.echo(f"created session {session_id} ({reading.kind.value}, from the {reading.source})")
-        result = import_timing(store, session_id, timing, f"cli:{getpass.getuser()}")
+        imported = import_timing(store, session_id, timing, f"cli:{getpass.getuser()}")
+    finally:
+        store.close()
+    result = imported.result
+    typer.echo(
+        f"{laps_file.name}: import {imported.import_id}, {result.appended} events appended, "
+        f"{result.duplicates} already stored (session {session_id}, log at {result.last_seq})"
+    )
+
+
+@import_app.command("withdraw")
+def import_withdraw(
+    import_id: str = typer.Argument(..., help="The import's id, as `import alkamel` printed it."),
+    session_id: str = typer.Option(..., "--session", help="The session it was imported into."),
+    reason: str = typer.Option("", "--reason", help="Why, for the audit."),
+    database_url: str | None = DatabaseUrl,
+) -> None:
+    """Withdraw a whole import: the session reads as before it; its events stay in the log."""
+    from chequered.store.imports import withdraw_import
+
+    store = open_store(database_url)
+    try:
+        info = withdraw_import(store, session_id, import_id, reason, f"cli:{getpass.getuser()}")
     finally:
         store.close()
     typer.echo(
-        f"{laps_file.name}: {result.appended} events appended, {result.duplicates} already stored "
-        f"(session {session_id}, log at {result.last_seq})"
+        f"import {info.import_id} of session {session_id} withdrawn ({info.events} events, {info.laps} "
+        f"laps; log at {info.withdrawn_seq})"
     )

@@ -139,12 +139,24 @@ class ResultsPublished:
     as_of: int
 
 
+# ---- Imports
+
+
+@dataclass(frozen=True, slots=True)
+class ImportWithdrawn:
+    """A whole import of a timing file taken back (posted to the wrong session, the wrong file): every
+    event it appended is passed over by every read from here on, and stays in the log."""
+
+    import_id: str
+    reason: str = ""
+
+
 Decision = TimePenalty | LapDeleted | LapPenalty | StatusChanged
 SessionEvent = LapCompleted | Decision
 """What the classification is folded from."""
 TimingEvent = ClockTicked | PitCrossed | SectorCompleted | DriverChanged
 """What a live feed says between laps: shown on the live board, ignored by the classification."""
-LogEvent = SessionEvent | EntryRegistered | ResultsPublished | TimingEvent
+LogEvent = SessionEvent | EntryRegistered | ResultsPublished | ImportWithdrawn | TimingEvent
 """Every event the store's log holds."""
 LiveEvent = SessionEvent | SessionOpened | EntryRegistered | TimingEvent
 """Every event the live state folds."""

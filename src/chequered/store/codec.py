@@ -56,6 +56,7 @@ KINDS = (
     Kind("status", events.StatusChanged, scoring=True),
     Kind("published", events.ResultsPublished, scoring=True),
     Kind("entry", events.EntryRegistered, scoring=True),
+    Kind("import_withdrawn", events.ImportWithdrawn, scoring=True),
     Kind("clock", events.ClockTicked, scoring=False),
     Kind("pit", events.PitCrossed, scoring=False),
     Kind("sector", events.SectorCompleted, scoring=False),

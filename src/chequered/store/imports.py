@@ -4,17 +4,33 @@ Before anything is stored, a file is checked against the session it is posted to
 season's entry list, its kind (from the timing) against the session's. A file that does not fit is
 refused unless the timekeeper forces it. A file's entry data (class, team, crew) that differs from the
 season's entry is reported and not applied: changing entries is an admin's write.
+
+Each import has an id, a hash of the events it makes, and its events carry it in their identity
+(``src:import:<id>:<n>``): importing the same content again stores nothing twice, and a whole import can
+be withdrawn by one event (``ImportWithdrawn``) after which every read of the session passes over its
+events, which stay in the log. The same content imported after its withdrawal is a new import (the id
+counts the withdrawals before it) and reads again.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
-from chequered.core.events import EntryRegistered, LapCompleted, LogEvent
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from chequered.core.events import EntryRegistered, ImportWithdrawn, LapCompleted, LogEvent
 from chequered.core.model import Entry, SessionKind, Timing
 from chequered.core.session_kind import read_kind
+from chequered.store import log, schema
+from chequered.store.codec import dumps, encode
+from chequered.store.errors import ConflictError, NotFoundError
 from chequered.store.log import AppendResult
 from chequered.store.store import Store
+
+_ID_LENGTH = 16  # hex digits of an import id (64 bits of the content's hash)
 
 _UNKNOWN_SHARE = 0.5  # more than this share of a file's cars not in the season: another event's file
 
@@ -90,14 +106,125 @@ def timing_events(timing: Timing) -> list[LogEvent]:
     return events
 
 
+@dataclass(frozen=True, slots=True)
+class Imported:
+    import_id: str
+    result: AppendResult
+
+
 def import_timing(
     store: Store, session_id: str, timing: Timing, actor: str, *, apply_entries: bool = True
-) -> AppendResult:
-    """Append a timing file's content; importing the same file again appends nothing. Unless
-    ``apply_entries``, a car the season has keeps the season's entry."""
+) -> Imported:
+    """Append a timing file's content as one import; importing the same file again appends nothing.
+    Unless ``apply_entries``, a car the season has keeps the season's entry."""
     if not apply_entries:
         info = store.session(session_id)
         if info.season_id:
             season = {e.number: e for e in store.season_entries(info.season_id)}
             timing = season_entries_kept(timing, season)
-    return store.append(session_id, timing_events(timing), actor)
+    events = timing_events(timing)
+    content = hashlib.sha256()
+    for event in events:
+        kind, payload = encode(event)
+        content.update(f"{kind}\0{dumps(payload)}\n".encode())
+    with store.database.write() as conn:
+        log.lock_session(conn, store.database, session_id)
+        import_id = _import_id(conn, session_id, content.hexdigest())
+        ids = [log.import_source_id(import_id, n) for n in range(len(events))]
+        result = log.append_in(conn, store.database, store.clock, session_id, events, actor, ids)
+    return Imported(import_id, result)
+
+
+def _import_id(conn: Connection, session_id: str, content: str) -> str:
+    """The content's hash; after its withdrawal, the hash of the content and the withdrawals' count."""
+    withdrawn = log.withdrawn_imports(conn, session_id)
+    import_id, n = content[:_ID_LENGTH], 0
+    while import_id in withdrawn:
+        n += 1
+        import_id = hashlib.sha256(f"{content}:{n}".encode()).hexdigest()[:_ID_LENGTH]
+    return import_id
+
+
+@dataclass(frozen=True, slots=True)
+class ImportInfo:
+    """One import of a session: what it appended, by whom, and whether (and by whom) it was withdrawn."""
+
+    import_id: str
+    events: int
+    laps: int
+    first_seq: int
+    last_seq: int
+    actor: str
+    recorded_at: datetime
+    withdrawn_seq: int | None = None
+    withdrawn_by: str | None = None
+    reason: str = ""
+
+
+def list_imports(store: Store, session_id: str) -> list[ImportInfo]:
+    """The session's imports in log order."""
+    store.session(session_id)
+    with store.database.read() as conn:
+        return _imports(conn, session_id)
+
+
+def _imports(conn: Connection, session_id: str) -> list[ImportInfo]:
+    table = schema.event
+    prefix = "src:" + log.import_source_id("", 0)[:-2]  # "src:import:"
+    import_id = sa.func.substr(table.c.event_id, len(prefix) + 1, _ID_LENGTH)
+    query = (
+        sa.select(
+            import_id,
+            sa.func.count(),
+            sa.func.count().filter(table.c.kind == "lap"),
+            sa.func.min(table.c.seq),
+            sa.func.max(table.c.seq),
+            sa.func.min(table.c.actor),
+            sa.func.min(table.c.recorded_at),
+        )
+        .where(table.c.session_id == session_id, table.c.event_id.startswith(prefix, autoescape=True))
+        .group_by(import_id)
+        .order_by(sa.func.min(table.c.seq))
+    )
+    withdrawals = {
+        stored.payload["import_id"]: stored for stored in log.read(conn, session_id, kinds=[log.WITHDRAWN])
+    }
+    found: list[ImportInfo] = []
+    for iid, events, laps, first, last, actor, at in conn.execute(query):
+        withdrawal = withdrawals.get(iid)
+        found.append(
+            ImportInfo(
+                iid,
+                int(events),
+                int(laps),
+                int(first),
+                int(last),
+                actor,
+                log.from_db_time(at),
+                withdrawal.seq if withdrawal else None,
+                withdrawal.actor if withdrawal else None,
+                withdrawal.payload.get("reason", "") if withdrawal else "",
+            )
+        )
+    return found
+
+
+def withdraw_import(store: Store, session_id: str, import_id: str, reason: str, actor: str) -> ImportInfo:
+    """Withdraw a whole import: one ``ImportWithdrawn`` event, after which the session reads as before
+    the import; nothing is deleted. The import withdrawn, as it stands now."""
+    with store.database.write() as conn:
+        log.lock_session(conn, store.database, session_id)
+        found = {i.import_id: i for i in _imports(conn, session_id)}
+        known = found.get(import_id)
+        if known is None:
+            listed = ", ".join(found) or "none"
+            raise NotFoundError(f"session {session_id!r} has no import {import_id!r}; its imports: {listed}")
+        if known.withdrawn_seq is not None:
+            raise ConflictError(
+                f"import {import_id} of session {session_id!r} was withdrawn already, by {known.withdrawn_by}"
+                f" at seq {known.withdrawn_seq}"
+            )
+        result = log.append_in(
+            conn, store.database, store.clock, session_id, [ImportWithdrawn(import_id, reason)], actor
+        )
+    return replace(known, withdrawn_seq=result.last_seq, withdrawn_by=actor, reason=reason)

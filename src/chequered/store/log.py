@@ -219,6 +219,54 @@ def read(
     ]
 
 
+WITHDRAWN = "import_withdrawn"
+_IMPORT = "import:"
+
+
+def import_source_id(import_id: str, n: int) -> str:
+    """The source id of the ``n``th event an import appends: its identity names the import."""
+    return f"{_IMPORT}{import_id}:{n}"
+
+
+def import_of(event_id: str) -> str | None:
+    """The import an event came with (from its identity), or None."""
+    if not event_id.startswith("src:" + _IMPORT):
+        return None
+    return event_id.split(":", 3)[2]
+
+
+def withdrawn_imports(conn: Connection, session_id: str, upto: int | None = None) -> dict[str, int]:
+    """The imports of the session withdrawn at or before ``upto``, each with the seq of its withdrawal."""
+    table = schema.event
+    query = sa.select(table.c.seq, table.c.payload).where(
+        table.c.session_id == session_id, table.c.kind == WITHDRAWN
+    )
+    if upto is not None:
+        query = query.where(table.c.seq <= upto)
+    return {orjson.loads(payload)["import_id"]: int(seq) for seq, payload in conn.execute(query)}
+
+
+def read_standing(
+    conn: Connection,
+    session_id: str,
+    *,
+    upto: int | None = None,
+    after: int = 0,
+    kinds: Sequence[str] | None = None,
+) -> list[StoredEvent]:
+    """``read``, passing over the events of every import withdrawn at or before ``upto``: what every fold
+    of the session (classification, laps, stints, the live board, passings) reads. The withdrawals
+    themselves are kept (when ``kinds`` has them), so that a fold moved on from an earlier position sees
+    that it must start again: a withdrawal takes back events from before it."""
+    if kinds is not None and WITHDRAWN not in kinds:
+        kinds = [*kinds, WITHDRAWN]
+    events = read(conn, session_id, upto=upto, after=after, kinds=kinds)
+    withdrawn = withdrawn_imports(conn, session_id, upto)
+    if not withdrawn:
+        return events
+    return [e for e in events if import_of(e.event_id) not in withdrawn]
+
+
 def count(conn: Connection, session_id: str | None = None) -> int:
     query = sa.select(sa.func.count()).select_from(schema.event)
     if session_id is not None:

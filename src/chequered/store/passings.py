@@ -84,7 +84,9 @@ class PassingLog:
         with self._lock:
             folded = self._sessions.pop(session_id, None) or _Folded(PassingAssembler(set()))
         # Popped while it is advanced: an error half-way drops it, and the next append refolds the log.
-        for stored in log.read(conn, session_id, after=folded.seq, kinds=_CROSSING_KINDS):
+        for stored in log.read_standing(conn, session_id, after=folded.seq, kinds=_CROSSING_KINDS):
+            if stored.kind == log.WITHDRAWN and folded.seq:
+                return self._advance(conn, session_id)  # it takes back crossings resumed: start again
             event = stored.event()
             if isinstance(event, LapCompleted):
                 lap = event.lap

@@ -128,6 +128,18 @@ class Store:
             season.session_info(conn, session_id)
             return log.read(conn, session_id, upto=upto, after=after, limit=limit, kinds=kinds)
 
+    def standing_events(
+        self, session_id: str, *, after: int = 0, upto: int | None = None, kinds: Sequence[str] | None = None
+    ) -> list[StoredEvent]:
+        """``events`` but those of imports withdrawn at or before ``upto``: what a fold reads."""
+        with self.database.read() as conn:
+            season.session_info(conn, session_id)
+            return log.read_standing(conn, session_id, upto=upto, after=after, kinds=kinds)
+
+    def withdrawn_imports(self, session_id: str) -> dict[str, int]:
+        with self.database.read() as conn:
+            return log.withdrawn_imports(conn, session_id)
+
     def count(self, session_id: str | None = None) -> int:
         with self.database.read() as conn:
             return log.count(conn, session_id)
@@ -179,7 +191,11 @@ class Store:
                 entries = season.season_entries(conn, info.season_id) if info.season_id else []
                 # the live feed's clock ticks (one a second) and pit/sector crossings are not read here
                 after = earlier[0] if earlier is not None else 0
-                events = log.read(conn, session_id, after=after, upto=seq, kinds=SCORING_KINDS)
+                events = log.read_standing(conn, session_id, after=after, upto=seq, kinds=SCORING_KINDS)
+                if after and any(e.kind == log.WITHDRAWN for e in events):
+                    # an import withdrawn since: its events are in the earlier state, fold from the start
+                    earlier = None
+                    events = log.read_standing(conn, session_id, upto=seq, kinds=SCORING_KINDS)
             rulebook = self._rulebook(info.rulebook)
             if earlier is not None:
                 return fold_more(cast(SessionState, earlier[1]), entries, events, rulebook, seq)

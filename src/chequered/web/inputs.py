@@ -59,6 +59,10 @@ class PublicationIn(_Input):
     status: Publication
 
 
+class WithdrawalIn(_Input):
+    reason: Reason = ""
+
+
 class LapIn(_Input):
     car: Car
     lap: int = Field(ge=0, le=100_000)

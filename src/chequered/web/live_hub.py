@@ -27,10 +27,10 @@ import orjson
 from chequered import rulebooks
 from chequered.bus.base import Bus, BusError, Subscription
 from chequered.core.errors import UnknownCarError
-from chequered.core.events import ResultsPublished
+from chequered.core.events import ImportWithdrawn, ResultsPublished
 from chequered.core.live import LiveState
 from chequered.store import codec
-from chequered.store.log import StoredEvent
+from chequered.store.log import WITHDRAWN, StoredEvent
 from chequered.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,8 @@ KEYFRAME_SLICES = 10  # keyframes go to a tenth of the clients at a time: no bur
 def fold_into(board: LiveState, stored: StoredEvent) -> dict[str, Any] | None:
     """Apply one stored event to a board; the delta message, or None when nothing changed."""
     event = stored.event()
-    if isinstance(event, ResultsPublished):
-        return None
+    if isinstance(event, ResultsPublished | ImportWithdrawn):
+        return None  # a withdrawal is folded by folding the board again (``board_at``)
     try:
         delta = board.apply(event)
     except UnknownCarError:
@@ -70,9 +70,9 @@ def board_at(store: Store, session_id: str, upto: int | None = None) -> tuple[Li
     info = store.session(session_id)
     entries = store.season_entries(info.season_id) if info.season_id else []
     board = LiveState(info.session, rulebooks.load(info.rulebook), entries)
-    events = store.events(session_id, upto=upto, kinds=_BUT_CLOCK)
+    events = store.standing_events(session_id, upto=upto, kinds=_BUT_CLOCK)
     last_tick = store.head(session_id, upto, kind="clock")
-    if last_tick:
+    if last_tick:  # (a clock tick never comes with an import: none is withdrawn)
         at = bisect_left(events, last_tick, key=lambda stored: stored.seq)
         events[at:at] = store.events(session_id, after=last_tick - 1, limit=1)
     for stored in events:
@@ -212,6 +212,8 @@ class LiveHub:
         for stored in await self._events_after(watch, watch.board_seq, watch.seq):
             if stored.seq > watch.seq:
                 break
+            if stored.kind == WITHDRAWN:  # it takes back events folded already: fold again
+                watch.board, _ = await asyncio.to_thread(board_at, self.store, watch.session_id, stored.seq)
             fold_into(watch.board, stored)
             watch.board_seq = stored.seq
 
@@ -223,6 +225,10 @@ class LiveHub:
         await self._catch_up(watch)
         merged: dict[str, Any] | None = None
         for stored in await self._events_after(watch, watch.seq, upto):
+            if stored.kind == WITHDRAWN:
+                # events shown already are taken back: no delta says so; the board is folded again, and
+                # each client has it with its next keyframe
+                watch.board, _ = await asyncio.to_thread(board_at, self.store, watch.session_id, stored.seq)
             message = fold_into(watch.board, stored)
             watch.board_seq = watch.seq = stored.seq
             if message is None:

@@ -158,7 +158,8 @@ def get_events(
 
 @router.get("/audit")
 def get_audit(request: Request, session_id: Id) -> Response:
-    """Every decision, publication and entry change: who (the token), what, when. Laps are left out."""
-    kinds = ["time_penalty", "lap_deleted", "lap_penalty", "status", "published", "entry"]
+    """Every decision, publication, entry change and import withdrawal: who (the token), what, when.
+    Laps are left out."""
+    kinds = ["time_penalty", "lap_deleted", "lap_penalty", "status", "published", "entry", "import_withdrawn"]
     events = store_of(request).events(session_id, kinds=kinds)
     return _json({"events": [_event_document(e) for e in events]})

@@ -45,10 +45,13 @@ def test_pace_and_consistency_follow_the_fia_category(season: SeasonData) -> Non
 
 
 def test_known_entries_keep_their_names_and_gaps_are_filled_and_said(season: SeasonData) -> None:
-    cars = {c.entry.team: c for c in build_grid(season, 2, np.random.default_rng(2))}
-    backman = cars["racing one"]
+    grid = build_grid(season, 2, np.random.default_rng(2))
+    backman = next(c for c in grid if c.entry.team == "racing one")
     assert [d.driver.name for d in backman.crew] == ["Andreas Bäckman", "Jessica Bäckman"]
-    assert any("car number" in note for note in backman.notes)
+    assert backman.entry.number == "19" and not backman.notes
+    tba = next(c for c in grid if c.entry.number == "230")  # GT4 Scandinavia: the second driver was "tba"
+    assert tba.crew[0].driver.name == "Mikael Brunnhagen"
+    assert any("second driver" in note for note in tba.notes)
 
 
 def test_qualifying_is_one_driver_per_session_practice_both(paul_ricard: SimulatedWeekend) -> None:

@@ -4,6 +4,9 @@ A season file (``<series>-<year>.toml``) gives each session's start as a local w
 the source published it in (the circuit's zone unless ``schedule_zone`` says otherwise: the seeds' Barcelona
 schedule is in Swedish time). Loading turns every start into a UTC instant, so any reader converts it to
 their own zone across daylight-saving changes with ``local_start``.
+
+Besides the calendar and the entry list, a season file records results known from its sources (a press
+release's "Q1: 42nd, Race 1: DNF") as ``[[results]]``: facts a simulation of that season must reproduce.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from chequered.core.model import (
     Series,
     Session,
     SessionKind,
+    Status,
 )
 
 _CIRCUITS = "circuits.toml"
@@ -37,8 +41,31 @@ _UTC = ZoneInfo("UTC")
 
 @dataclass(frozen=True, slots=True)
 class CarClass:
+    """A class of the season's grid; ``scores`` is false for a class of invited cars (GT4 Scandinavia at
+    Paul Ricard) that races on the grid but is not one of the championship's classes."""
+
     id: str
     name: str
+    scores: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class KnownResult:
+    """One car's result in one session as a source reports it, where the season's timing is not at hand.
+
+    Any field a source leaves out is ``None`` (``reason`` empty): a press release may give only a class
+    place, or only "DNF". ``laps`` is the lap a retired car stopped on. ``session`` is a session id of the
+    calendar (``2023-paul-ricard-Q1``) and ``car`` an entry's key; ``source`` names where the fact is from.
+    """
+
+    session: str
+    car: str
+    position: int | None
+    class_position: int | None
+    status: Status | None
+    reason: str
+    laps: int | None
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +73,8 @@ class SeasonData:
     """A packaged season: the calendar (``season``), the entry list and the rulebook to score it with.
 
     ``rounds`` maps a car to the rounds it took part in (absent = every round); ``non_scoring`` holds the
-    cars that race on the grid without scoring (invited cars of a partner series).
+    cars that race on the grid without scoring (invited cars of a partner series). ``known_results`` are the
+    results the sources report (see ``KnownResult``), in file order.
     """
 
     season: Season
@@ -57,6 +85,7 @@ class SeasonData:
     non_scoring: frozenset[str] = frozenset()
     sources: Mapping[str, str] = field(default_factory=dict)
     assumptions: Mapping[str, str] = field(default_factory=dict)
+    known_results: tuple[KnownResult, ...] = ()
 
     def entries_at(self, round_: int) -> tuple[Entry, ...]:
         """The entries of one round."""
@@ -251,11 +280,14 @@ def parse_season(text: str, source: str, circuits: Mapping[str, Circuit]) -> Sea
     if len(set(rounds_seen)) != len(rounds_seen):
         raise root.error("events", f"round numbers repeat: {rounds_seen}")
     classes = tuple(
-        CarClass(id=t.get("id", str), name=t.get("name", str))
+        CarClass(
+            id=t.get("id", str), name=t.get("name", str), scores=t.get("scores", bool, True, required=False)
+        )
         for t in (
             root.sub(f"classes[{i}]", c) for i, c in enumerate(root.get("classes", list, [], required=False))
         )
     )
+    class_ids = {c.id for c in classes}
     entries: list[Entry] = []
     rounds: dict[str, tuple[int, ...]] = {}
     non_scoring: set[str] = set()
@@ -268,11 +300,16 @@ def parse_season(text: str, source: str, circuits: Mapping[str, Circuit]) -> Sea
         drivers = tuple(
             _driver(table.sub(f"drivers[{j}]", d)) for j, d in enumerate(table.get("drivers", list))
         )
+        car_class = table.get("class", str)
+        if class_ids and car_class not in class_ids:
+            raise table.error(
+                "class", f"{car_class!r} is not a declared class ({', '.join(sorted(class_ids))})"
+            )
         entries.append(
             Entry(
                 car=car,
                 number=table.get("number", str),
-                car_class=table.get("class", str),
+                car_class=car_class,
                 team=table.get("team", str, "", required=False),
                 car_model=table.get("car_model", str, "", required=False),
                 drivers=drivers,
@@ -288,6 +325,8 @@ def parse_season(text: str, source: str, circuits: Mapping[str, Circuit]) -> Sea
         if not table.get("scores", bool, True, required=False):
             non_scoring.add(car)
         sources[car] = table.get("source", str, "", required=False)
+    _check_numbers(root, entries, rounds, rounds_seen)
+    known_results = _known_results(root, events, entries, rounds)
     assumptions = {str(k): str(v) for k, v in root.get("assumptions", dict, {}, required=False).items()}
     return SeasonData(
         season=Season(series=series, year=head.get("year", int), events=events),
@@ -298,4 +337,81 @@ def parse_season(text: str, source: str, circuits: Mapping[str, Circuit]) -> Sea
         non_scoring=frozenset(non_scoring),
         sources=sources,
         assumptions=assumptions,
+        known_results=known_results,
     )
+
+
+def _check_numbers(
+    root: _Table, entries: list[Entry], rounds: Mapping[str, tuple[int, ...]], rounds_seen: list[int]
+) -> None:
+    """Two cars on one grid never carry the same number: timing keys a car by it. A blank number is a
+    number no source gave, not a number, so it is not compared."""
+    for round_ in rounds_seen:
+        holder: dict[str, str] = {}
+        for i, entry in enumerate(entries):
+            if not entry.number or round_ not in rounds.get(entry.car, (round_,)):
+                continue
+            other = holder.setdefault(entry.number, entry.car)
+            if other != entry.car:
+                raise root.error(
+                    f"entries[{i}].number",
+                    f"#{entry.number} of {entry.car!r} is already the number of {other!r} at round {round_}",
+                )
+
+
+def _known_results(
+    root: _Table,
+    events: tuple[Event, ...],
+    entries: list[Entry],
+    rounds: Mapping[str, tuple[int, ...]],
+) -> tuple[KnownResult, ...]:
+    """The ``[[results]]`` table: each names a session of the calendar and a car entered at its round."""
+    round_of = {s.id: e.round for e in events for s in e.sessions}
+    cars = {e.car for e in entries}
+    statuses = ", ".join(s.value for s in Status)
+    results: list[KnownResult] = []
+    for i, raw in enumerate(root.get("results", list, [], required=False)):
+        table = root.sub(f"results[{i}]", raw)
+        session = table.get("session", str)
+        if session not in round_of:
+            raise table.error("session", f"{session!r} is not a session of the calendar")
+        car = table.get("car", str)
+        if car not in cars:
+            raise table.error("car", f"{car!r} is not an entry")
+        round_ = round_of[session]
+        if round_ not in rounds.get(car, (round_,)):
+            raise table.error("car", f"{car!r} is not entered at round {round_} ({session})")
+        status_text = table.get("status", str, None, required=False)
+        status = None
+        if status_text is not None:
+            try:
+                status = Status(status_text)
+            except ValueError:
+                raise table.error("status", f"must be one of {statuses}, not {status_text!r}") from None
+        results.append(
+            KnownResult(
+                session=session,
+                car=car,
+                position=_place(table, "position"),
+                class_position=_place(table, "class_position"),
+                status=status,
+                reason=table.get("reason", str, "", required=False),
+                laps=_count(table, "laps"),
+                source=table.get("source", str),
+            )
+        )
+    return tuple(results)
+
+
+def _place(table: _Table, key: str) -> int | None:
+    value: int | None = table.get(key, int, None, required=False)
+    if value is not None and value < 1:
+        raise table.error(key, f"must be 1 or more, not {value}")
+    return value
+
+
+def _count(table: _Table, key: str) -> int | None:
+    value: int | None = table.get(key, int, None, required=False)
+    if value is not None and value < 0:
+        raise table.error(key, f"must not be negative, not {value}")
+    return value

@@ -71,8 +71,9 @@ def fold(
             publications.append(PublishedResults(stored.seq, event, stored.actor, stored.recorded_at))
         elif isinstance(event, Decision):
             decisions.append(event)
-    cars = {lap.car for lap in laps}
-    # A season's entry list names cars that never ran this session; they are not part of its result.
+    cars = {lap.car for lap in laps} | {d.car for d in decisions}
+    # A season's entry list names cars that never ran this session; they are not part of its result
+    # (a car race control ruled on, such as a non-starter, is).
     listed = tuple(e for e in entries.values() if e.car in cars or not laps)
     classification = classify(info.session, listed, laps, decisions, rulebook)
     if seq is None:

@@ -18,7 +18,19 @@ from fastapi.templating import Jinja2Templates
 
 from chequered.bus import Bus, MemoryBus
 from chequered.store.store import Store
-from chequered.web import admin, championship, decisions, live, pages, problems, results, seasons, timing
+from chequered.web import (
+    admin,
+    championship,
+    decisions,
+    documents_pages,
+    live,
+    pages,
+    press,
+    problems,
+    results,
+    seasons,
+    timing,
+)
 from chequered.web.collector import pace_collections
 from chequered.web.deps import Settings
 from chequered.web.limits import BodyLimit
@@ -33,6 +45,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     timing.router,
     admin.router,
     live.router,
+    press.router,
+    documents_pages.router,
 )
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean browser
+.PHONY: run test lint bench clean browser media-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -14,7 +14,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) media-tools
 	$(BIN)/chequered serve --demo
 
 # Browser tests drive Debian's Chromium (never a downloaded browser): install it when it is missing.
@@ -23,7 +23,14 @@ browser:
 		|| (sudo -n apt-get update -qq && sudo -n apt-get install -y -qq chromium) \
 		|| echo "WARNING: /usr/bin/chromium missing and not installable here; browser tests will skip"
 
-test: $(STAMP) browser
+# PDFs (WeasyPrint needs Pango), their tests (poppler's pdftotext, pdftoppm) and the result cards' fonts.
+media-tools:
+	@(ldconfig -p | grep -q libpango-1.0 && test -x /usr/bin/pdftotext && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf) \
+		|| (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core) \
+		|| (sudo -n apt-get update -qq && sudo -n apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core) \
+		|| echo "WARNING: pango, poppler-utils or fonts-dejavu-core missing and not installable here"
+
+test: $(STAMP) browser media-tools
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -31,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) media-tools
 	$(BIN)/python -m benchmarks
 
 clean:

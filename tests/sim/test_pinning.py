@@ -61,3 +61,33 @@ def test_same_seed_same_season(season: SeasonData) -> None:
     for x, y in zip(a.sessions, b.sessions, strict=True):
         assert x.laps == y.laps and x.decisions == y.decisions
     assert [s.session.kind for s in a.sessions].count(SessionKind.RACE) == 2
+
+
+def _first_driver(weekend: SimulatedWeekend, session_id: str, car: str) -> set[str]:
+    """Who drove the car's first lap, and in qualifying who set its laps."""
+    simulated = next(s for s in weekend.sessions if s.session.id == session_id)
+    laps = [lap for lap in simulated.laps if lap.car == car]
+    if simulated.session.kind is SessionKind.QUALIFYING:
+        return {lap.driver_name for lap in laps}
+    return {laps[0].driver_name}
+
+
+def test_the_named_driver_starts_the_session(season: SeasonData, paul_ricard: SimulatedWeekend) -> None:
+    # seed 001: Jessica qualified in Q1 and started Race 1, Andreas drove Q2
+    number = next(c.car for c in paul_ricard.cars if c.season_car == "racing-one-backman")
+    assert _first_driver(paul_ricard, "2023-paul-ricard-Q1", number) == {"Jessica Bäckman"}
+    assert _first_driver(paul_ricard, "2023-paul-ricard-Q2", number) == {"Andreas Bäckman"}
+    assert _first_driver(paul_ricard, "2023-paul-ricard-R1", number) == {"Jessica Bäckman"}
+
+
+def test_the_named_driver_starts_each_race(season: SeasonData, misano: SimulatedWeekend) -> None:
+    # seed 004: Andreas started Race 1 and Jessica Race 2, whatever the alternation would give
+    number = next(c.car for c in misano.cars if c.season_car == "racing-one-backman")
+    assert _first_driver(misano, "2023-misano-R1", number) == {"Andreas Bäckman"}
+    assert _first_driver(misano, "2023-misano-R2", number) == {"Jessica Bäckman"}
+    # and the crew changes at the stop: the second stint is the other driver's
+    race_2 = next(s for s in misano.sessions if s.session.id == "2023-misano-R2")
+    assert {lap.driver_name for lap in race_2.laps if lap.car == number} == {
+        "Jessica Bäckman",
+        "Andreas Bäckman",
+    }

@@ -116,6 +116,21 @@ def _pins(season: SeasonData, cars: tuple[SimCar, ...]) -> dict[str, list[Pin]]:
     return pins
 
 
+def _starters(season: SeasonData, cars: tuple[SimCar, ...]) -> dict[str, dict[str, int]]:
+    """Who started which session, where the season file says (``driver`` of a known result): by session
+    id, each car's crew slot (1-based)."""
+    by_season_car = {c.season_car: c for c in cars if c.season_car}
+    out: dict[str, dict[str, int]] = {}
+    for known in season.known_results:
+        car = by_season_car.get(known.car)
+        if car is None or known.driver is None:
+            continue
+        names = [d.driver.name for d in car.crew]
+        if known.driver in names:
+            out.setdefault(known.session, {})[car.car] = names.index(known.driver) + 1
+    return out
+
+
 def simulate_weekend(
     season: SeasonData,
     round_: int,
@@ -133,6 +148,7 @@ def simulate_weekend(
     entries = tuple(c.entry for c in cars)
     track = track_for(event.circuit)
     pins = _pins(season, cars)
+    starters = _starters(season, cars)
     done: list[SimulatedSession] = []
     qualifying: list[Classification] = []
     previous: dict[str, int] = {}
@@ -147,7 +163,16 @@ def simulate_weekend(
             not_starting = {p.car for p in pins.get(session.id, ()) if p.status is Status.DID_NOT_START}
             order = [car for car in order if car not in wrecked and car not in not_starting]
             plan = plan_for(rules, cars, duration, previous, track.reference_ms)
-            result = run_race(track, cars, order, plan, dice, infractions, first_slot=race_number % 2 + 1)
+            result = run_race(
+                track,
+                cars,
+                order,
+                plan,
+                dice,
+                infractions,
+                first_slot=race_number % 2 + 1,
+                starters=starters.get(session.id),
+            )
             laps, decisions = pin_session(
                 session, entries, result.laps, result.decisions, rules, pins.get(session.id, ())
             )
@@ -169,7 +194,9 @@ def simulate_weekend(
             slot = None
             if session.kind is SessionKind.QUALIFYING:
                 slot = len(qualifying) % 2 + 1
-            result_laps = run_session(track, cars, session.kind, duration, slot, dice)
+            result_laps = run_session(
+                track, cars, session.kind, duration, slot, dice, starters.get(session.id)
+            )
             laps, decisions = pin_session(
                 session, entries, result_laps.laps, result_laps.decisions, rules, pins.get(session.id, ())
             )

@@ -12,6 +12,7 @@ from chequered.core.errors import ChequeredError
 from chequered.core.model import Status
 from chequered.core.timefmt import format_duration
 from chequered.media.i18n import ordinal, status_text
+from chequered.store.errors import NotFoundError
 from chequered.store.store import Store
 
 SIZE = (1200, 630)
@@ -33,7 +34,7 @@ def result_card(store: Store, session_id: str, number: str, lang: str = "en") ->
     state = store.state(session_id, store.position(session_id))
     result = next((r for r in state.classification.results if r.entry.number == number), None)
     if result is None:
-        raise ChequeredError(f"no car #{number} in session {session_id}")
+        raise NotFoundError(f"no car #{number} in session {session_id}")
     info = state.info
     series = store.season(info.season_id).series.name if info.season_id else ""
     event = (

@@ -10,7 +10,7 @@ from PIL import Image
 
 from chequered.core.errors import ParseError
 from chequered.media.card import result_card
-from chequered.media.press import PressError, read_team_text, to_html, write_release
+from chequered.media.press import PressError, read_team_text, to_html, write_release, write_releases
 from chequered.store.store import Store
 
 ENTRY = "racing-one-backman"
@@ -69,3 +69,17 @@ def test_preview_schedule_in_home_time_and_quotes_from_the_team(tmp_path: Path, 
 def test_result_card_is_1200_by_630(press_store: Store) -> None:
     image = Image.open(io.BytesIO(result_card(press_store, "2023-misano-R2", "19")))
     assert image.size == (1200, 630) and image.format == "PNG"
+
+
+def test_a_kit_folds_the_season_once_and_writes_the_same_releases(press_store: Store) -> None:
+    kit = write_releases(press_store, "gt4-europe-2023", ENTRY, 2)
+    assert [(r.kind, r.lang) for r in kit] == [
+        ("preview", "en"),
+        ("preview", "sv"),
+        ("report", "en"),
+        ("report", "sv"),
+    ]
+    for release in kit:
+        alone = write_release(press_store, "gt4-europe-2023", ENTRY, 2, release.kind, release.lang)
+        assert alone.markdown == release.markdown
+    assert kit[2].facts["championship"] == kit[3].facts["championship"] is not None

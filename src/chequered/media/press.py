@@ -25,6 +25,8 @@ from jinja2 import Environment, StrictUndefined
 
 from chequered.core.errors import ChequeredError, ParseError
 from chequered.core.model import Entry, Event, Session, SessionKind, Status
+from chequered.core.points import SessionResult
+from chequered.core.rulebook import Rulebook
 from chequered.media.i18n import format_date_range, ordinal, status_text
 from chequered.store.championship import standings
 from chequered.store.store import Store
@@ -137,8 +139,20 @@ def _find_result(classification: Any, entry: Entry) -> Any:
     return None
 
 
-def facts(store: Store, season_id: str, car: str, round_: int, lang: str) -> dict[str, Any]:
-    """Everything a release states, read from the store."""
+SeasonResults = tuple[Rulebook, list[SessionResult], tuple[int, ...]]
+
+
+def facts(
+    store: Store,
+    season_id: str,
+    car: str,
+    round_: int,
+    lang: str,
+    season_results: SeasonResults | None = None,
+) -> dict[str, Any]:
+    """Everything a release states, read from the store. ``season_results`` is the store's
+    ``season_results`` when the caller already holds it (a press kit folds the season once for its
+    four releases, not once per release)."""
     if lang not in LANGS:
         raise PressError(f"language {lang!r}: use one of {', '.join(LANGS)}")
     info = store.season(season_id)
@@ -186,7 +200,7 @@ def facts(store: Store, season_id: str, car: str, round_: int, lang: str) -> dic
                     result.status,
                 )
         lines.append(line)
-    championship = _championship(store, season_id, entry, round_)
+    championship = _championship(season_results or store.season_results(season_id), entry, round_)
     later = [e for e in rounds if e.round > round_]
     return {
         "lang": lang,
@@ -312,9 +326,9 @@ def _format(event: Event) -> dict[str, Any]:
     }
 
 
-def _championship(store: Store, season_id: str, entry: Entry, round_: int) -> dict[str, Any] | None:
+def _championship(season_results: SeasonResults, entry: Entry, round_: int) -> dict[str, Any] | None:
     """The crew's place and points in its class after the round (the store's standings)."""
-    rulebook, results, _ = store.season_results(season_id)
+    rulebook, results, _ = season_results
     results = [r for r in results if r.round <= round_]
     if not results:
         return None
@@ -332,12 +346,19 @@ def _championship(store: Store, season_id: str, entry: Entry, round_: int) -> di
 
 
 def write_release(
-    store: Store, season_id: str, car: str, round_: int, kind: str, lang: str, team: TeamText | None = None
+    store: Store,
+    season_id: str,
+    car: str,
+    round_: int,
+    kind: str,
+    lang: str,
+    team: TeamText | None = None,
+    season_results: SeasonResults | None = None,
 ) -> Release:
     """The release as Markdown (``to_html``/``to_pdf`` make the other formats from it)."""
     if kind not in KINDS:
         raise PressError(f"kind {kind!r}: use one of {', '.join(KINDS)}")
-    values = facts(store, season_id, car, round_, lang)
+    values = facts(store, season_id, car, round_, lang, season_results)
     values["team"] = team or TeamText()
     text = _ENV.from_string(_template(kind, lang)).render(**values)
     title = text.splitlines()[0].lstrip("# ").strip()
@@ -387,3 +408,16 @@ def to_pdf(html_text: str) -> bytes:
 
     document = HTML(string=html_text)
     return bytes(document.write_pdf())
+
+
+def write_releases(
+    store: Store, season_id: str, car: str, round_: int, team: TeamText | None = None
+) -> list[Release]:
+    """Every release of a round's press kit (preview and report, each language), the season's results
+    folded once for all of them."""
+    season_results = store.season_results(season_id)
+    return [
+        write_release(store, season_id, car, round_, kind, lang, team, season_results)
+        for kind in KINDS
+        for lang in LANGS
+    ]

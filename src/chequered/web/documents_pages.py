@@ -16,6 +16,7 @@ from chequered.media.documents import (
     DocumentError,
     entry_list,
     session_document,
+    session_pdf,
     standings_document,
 )
 from chequered.web.deps import store_of
@@ -46,8 +47,12 @@ async def get_session_document(
     request: Request, session_id: str, name: str, version: Annotated[int | None, Query(ge=1)] = None
 ) -> Response:
     kind, fmt = _split(name)
+    store = store_of(request)
     try:
-        doc = await run_in_threadpool(session_document, store_of(request), session_id, kind, version)
+        doc = await run_in_threadpool(session_document, store, session_id, kind, version)
+        if fmt == "pdf":  # printed once per log position (the store's document cache)
+            pdf = await run_in_threadpool(session_pdf, store, session_id, kind, version)
+            return Response(pdf, media_type=_TYPES[fmt])
     except DocumentError as exc:
         raise Problem(404, str(exc)) from None
     return await _answer(doc, fmt)

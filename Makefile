@@ -14,21 +14,21 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev]"
 	touch $(STAMP)
 
-run: $(STAMP) media-tools
+run: $(STAMP) browser media-tools
 	$(BIN)/chequered serve --demo
 
-# Browser tests drive Debian's Chromium (never a downloaded browser): install it when it is missing.
+# Chromium prints the PDFs (media.pdf) and runs the browser tests: Debian's, never a downloaded browser.
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium) \
 		|| (sudo -n apt-get update -qq && sudo -n apt-get install -y -qq chromium) \
-		|| echo "WARNING: /usr/bin/chromium missing and not installable here; browser tests will skip"
+		|| echo "WARNING: /usr/bin/chromium missing and not installable here; PDFs answer 503, browser tests skip"
 
-# PDFs (WeasyPrint needs Pango), their tests (poppler's pdftotext, pdftoppm) and the result cards' fonts.
+# The PDFs' and result cards' font (DejaVu) and the PDF tests' tools (poppler's pdftotext, pdftoppm).
 media-tools:
-	@(ldconfig -p | grep -q libpango-1.0 && test -x /usr/bin/pdftotext && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf) \
-		|| (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core) \
-		|| (sudo -n apt-get update -qq && sudo -n apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core) \
-		|| echo "WARNING: pango, poppler-utils or fonts-dejavu-core missing and not installable here"
+	@(test -x /usr/bin/pdftotext && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf) \
+		|| (apt-get update -qq && apt-get install -y -qq poppler-utils fonts-dejavu-core) \
+		|| (sudo -n apt-get update -qq && sudo -n apt-get install -y -qq poppler-utils fonts-dejavu-core) \
+		|| echo "WARNING: poppler-utils or fonts-dejavu-core missing and not installable here"
 
 test: $(STAMP) browser media-tools
 	$(BIN)/python -m pytest -q
@@ -38,7 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-bench: $(STAMP) media-tools
+bench: $(STAMP) browser media-tools
 	$(BIN)/python -m benchmarks
 
 clean:

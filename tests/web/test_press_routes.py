@@ -16,6 +16,7 @@ from PIL import Image
 
 from chequered import rulebooks
 from chequered.cli.simulate import store_weekend
+from chequered.media import pdf
 from chequered.seasons import load_season
 from chequered.sim.weekend import simulate_weekend
 from chequered.store.store import Store
@@ -105,3 +106,16 @@ def test_result_card_and_a_car_not_in_the_session(client: TestClient) -> None:
     assert Image.open(io.BytesIO(card.content)).size == (1200, 630)
     _problem(client.get(f"/sessions/{R1}/cards/999.png"), 404, "no car #999")
     _problem(client.get("/sessions/2023-nowhere-R1/cards/19.png"), 404, "2023-nowhere-R1")
+
+
+def test_pdfs_without_chromium_are_503_problems(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chromium prints the PDFs; where it is missing, the PDF routes say so and the rest still answers."""
+    monkeypatch.setattr(pdf, "_PRINTER", pdf.Printer(tmp_path / "chromium"))
+    release = client.get(f"/entries/{ENTRY}/press/2", params={"kind": "report", "format": "pdf"})
+    _problem(release, 503, "chromium is missing")
+    _problem(client.get(f"/sessions/{R1}/documents/decisions.pdf"), 503, "make browser")
+    _problem(client.get("/seasons/gt4-europe-2023/documents/standings.pdf"), 503, "chromium is missing")
+    assert client.get(f"/sessions/{R1}/documents/decisions.json").status_code == 200
+    assert client.get(f"/entries/{ENTRY}/press/2", params={"kind": "report"}).status_code == 200

@@ -33,7 +33,8 @@ def _release(
     out: Path | None,
     database_url: str | None,
 ) -> None:
-    from chequered.media.press import read_team_text, to_html, to_pdf, write_release
+    from chequered.media.pdf import render_pdf
+    from chequered.media.press import read_team_text, to_html, write_release
 
     if fmt not in ("md", "html", "pdf"):
         raise typer.BadParameter(f"{fmt!r}: use md, html or pdf", param_hint="--format")
@@ -47,7 +48,7 @@ def _release(
         data = release.markdown.encode("utf-8")
     else:
         page = to_html(release)
-        data = page.encode("utf-8") if fmt == "html" else to_pdf(page)
+        data = page.encode("utf-8") if fmt == "html" else render_pdf(page)
     _write(data, out)
 
 

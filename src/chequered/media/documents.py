@@ -23,7 +23,8 @@ from chequered.core.errors import ChequeredError
 from chequered.core.events import LapDeleted, LapPenalty, Publication, StatusChanged, TimePenalty
 from chequered.core.model import Status
 from chequered.core.timefmt import format_duration
-from chequered.media.press import page, to_pdf
+from chequered.media.pdf import render_pdf
+from chequered.media.press import page
 from chequered.store.championship import standings
 from chequered.store.store import Store
 
@@ -107,7 +108,7 @@ class Document:
         if fmt == "html":
             return self.html().encode("utf-8")
         if fmt == "pdf":
-            return to_pdf(self.html())
+            return render_pdf(self.html())
         raise DocumentError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 

@@ -355,7 +355,7 @@ def write_release(
     team: TeamText | None = None,
     season_results: SeasonResults | None = None,
 ) -> Release:
-    """The release as Markdown (``to_html``/``to_pdf`` make the other formats from it)."""
+    """The release as Markdown (``to_html`` makes the page, ``media.pdf.render_pdf`` its PDF)."""
     if kind not in KINDS:
         raise PressError(f"kind {kind!r}: use one of {', '.join(KINDS)}")
     values = facts(store, season_id, car, round_, lang, season_results)
@@ -400,14 +400,6 @@ def page(title: str, body: str, lang: str = "en") -> str:
     """The one HTML page around a release or a document: what the browser shows and the PDF prints."""
     layout = resources.files("chequered.media").joinpath("templates/page.html").read_text("utf-8")
     return _ENV.from_string(layout).render(title=title, body=body, lang=lang)
-
-
-def to_pdf(html_text: str) -> bytes:
-    """A PDF of an HTML page (WeasyPrint: real fonts, any script, tables split across pages)."""
-    from weasyprint import HTML
-
-    document = HTML(string=html_text)
-    return bytes(document.write_pdf())
 
 
 def write_releases(

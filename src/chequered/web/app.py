@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.templating import Jinja2Templates
 
 from chequered.bus import Bus, MemoryBus
+from chequered.media.pdf import close_printer
 from chequered.store.store import Store
 from chequered.web import (
     admin,
@@ -66,6 +67,7 @@ def create_app(store: Store, settings: Settings, bus: Bus | None = None) -> Fast
                 with contextlib.suppress(asyncio.CancelledError):
                     await pacing
             await hub.close()  # (and the bus; never waits on it for long)
+            await asyncio.to_thread(close_printer)  # the PDFs' Chromium, if one was launched
 
     app = FastAPI(
         lifespan=lifespan,

@@ -10,7 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from chequered.media.card import result_card
-from chequered.media.press import PressError, to_html, to_pdf, write_release
+from chequered.media.pdf import render_pdf
+from chequered.media.press import PressError, to_html, write_release
 from chequered.web.deps import store_of
 from chequered.web.problems import Problem
 
@@ -38,7 +39,7 @@ async def get_release(
     page = to_html(release)
     if fmt == "html":
         return HTMLResponse(page)
-    pdf = await run_in_threadpool(to_pdf, page)
+    pdf = await run_in_threadpool(render_pdf, page)
     name = f"{entry}-round{round_}-{kind}-{lang}.pdf"
     return Response(
         pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}

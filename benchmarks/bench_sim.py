@@ -20,7 +20,7 @@ def _race(cars_wanted: int, hours: int, seed: int) -> RaceLaps:
     season = load_season("gt4-europe-2023")
     rules = rulebooks.load(season.rulebook)
     track = track_for(season.event(2).circuit)
-    cars = build_grid(season, 2, np.random.default_rng(seed), cars_wanted)
+    cars = build_grid(season, 2, seed, cars_wanted)
     plan = plan_for(rules, cars, hours * 3_600_000, {}, track.reference_ms)
     return run_race(track, cars, [c.car for c in cars], plan, Dice(np.random.default_rng(seed)), 0.5)
 

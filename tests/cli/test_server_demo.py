@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 SESSION = "2023-paul-ricard-R1"
 
 
@@ -28,6 +30,7 @@ def _get(url: str) -> dict[str, object] | None:
         return None
 
 
+@pytest.mark.slow
 def test_serve_demo_streams_a_simulated_race_into_the_store(tmp_path: Path) -> None:
     port = _free_port()
     command = [
@@ -52,10 +55,13 @@ def test_serve_demo_streams_a_simulated_race_into_the_store(tmp_path: Path) -> N
             if document is not None:
                 laps = max(int(r["laps"]) for r in document["results"])  # type: ignore[index, union-attr]
         assert laps > 0, "the simulated race never reached the store"
+        # before the live race, the rest of the season was stored and published
+        monza = _get(f"http://127.0.0.1:{port}/api/sessions/2023-monza-R2/classification")
+        assert monza is not None and len(monza["results"]) > 40  # type: ignore[arg-type, index]
     finally:
         server.send_signal(signal.SIGINT)
         out, _ = server.communicate(timeout=30)
-    assert f"simulating R1 of round 2 live: http://127.0.0.1:{port}/live/{SESSION}" in out
+    assert f"live: http://127.0.0.1:{port}/live/{SESSION}" in out
     # The simulator process is gone with the server: nothing keeps writing.
     time.sleep(1)
     assert not any(

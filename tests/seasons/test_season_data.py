@@ -240,7 +240,7 @@ sessions = [{ id = "R1", name = "Race 1", kind = "race", start = 2023-07-03T14:5
 car = "a"
 number = "7"
 class = "Silver"
-drivers = []
+drivers = [{ name = "Ann Ek" }]
 rounds = [1]
 [[entries]]
 car = "b"
@@ -254,6 +254,7 @@ car = "a"
 position = 3
 status = "ret"
 laps = 4
+driver = "Ann Ek"
 source = "s"
 """
 
@@ -264,7 +265,7 @@ def _parse(text: str) -> SeasonData:
 
 def test_one_number_in_two_rounds_and_a_known_result_parse() -> None:
     (result,) = _parse(_SEASON).known_results
-    assert result == KnownResult("e-R1", "a", 3, None, Status.RETIRED, "", 4, "s")
+    assert result == KnownResult("e-R1", "a", 3, None, Status.RETIRED, "", 4, "s", "Ann Ek")
 
 
 @pytest.mark.parametrize(
@@ -289,6 +290,12 @@ def test_one_number_in_two_rounds_and_a_known_result_parse() -> None:
         ('status = "ret"', 'status = "DNF"', r"results\[0\]\.status: must be one of"),
         ("laps = 4", "laps = -1", r"results\[0\]\.laps: must not be negative"),
         ('source = "s"\n', "", r"results\[0\]\.source: is required"),
+        (
+            'driver = "Ann Ek"',
+            'driver = "Bo Ek"',
+            r"results\[0\]\.driver: 'Bo Ek' is not in the crew of 'a' \(Ann Ek\)",
+        ),
+        ('driver = "Ann Ek"', "driver = 1", r"results\[0\]\.driver: has the wrong type"),
     ],
 )
 def test_bad_entries_and_results_name_the_key(old: str, new: str, message: str) -> None:

@@ -64,9 +64,11 @@ def test_success_penalties_lengthen_race_2_stops(season: SeasonData) -> None:
     winners = {number for number, place in race_2.previous_places.items() if place == 1}
     assert len(winners) >= 3  # one per class
     stops = stints_by_car(race_2.laps)
-    for car in winners:
+    stopped = [car for car in winners if any(s.pit_time_ms for s in stops[car].stops)]
+    assert len(stopped) >= 3  # a winner may retire in the pits in Race 2 (no stop completed)
+    for car in stopped:
         times = [s.pit_time_ms for s in stops[car].stops if s.pit_time_ms]
-        assert times and min(times) >= 88_000 + 15_000
+        assert min(times) >= 88_000 + 15_000
     report = check_race(race_2.session, race_2.entries, race_2.laps, rules, race_2.previous_places)
     assert report.violations == ()
     # the same stops checked without knowing Race 1 would be fine; with it, a plain 88 s stop is not

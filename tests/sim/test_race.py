@@ -22,7 +22,7 @@ RULES = rulebooks.load("gt4-europe-2023")
 def _race(
     season: SeasonData, track: Track, seed: int, order: str = "pace", hours: int = 1
 ) -> tuple[list[SimCar], RaceLaps]:
-    cars = list(build_grid(season, 4, np.random.default_rng(seed)))
+    cars = list(build_grid(season, 4, seed))
     pace = {c.car: c.crew[0].pace + c.car_pace for c in cars}
     grid = sorted(pace, key=pace.__getitem__, reverse=order == "reversed")
     plan = plan_for(RULES, cars, hours * 3_600_000, {}, track.reference_ms)

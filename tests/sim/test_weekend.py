@@ -27,7 +27,7 @@ def test_a_weekend_has_the_seeds_format(paul_ricard: SimulatedWeekend) -> None:
 
 @pytest.mark.parametrize("round_", sorted(GRID_SIZES))
 def test_grids_are_43_to_57_crews_of_two_that_fit_their_class(season: SeasonData, round_: int) -> None:
-    cars = build_grid(season, round_, np.random.default_rng(1))
+    cars = build_grid(season, round_, 1)
     assert 43 <= len(cars) <= 57
     assert len({c.entry.number for c in cars}) == len(cars)
     for car in cars:
@@ -37,7 +37,7 @@ def test_grids_are_43_to_57_crews_of_two_that_fit_their_class(season: SeasonData
 
 
 def test_pace_and_consistency_follow_the_fia_category(season: SeasonData) -> None:
-    drivers = [d for c in build_grid(season, 2, np.random.default_rng(5)) for d in c.crew]
+    drivers = [d for c in build_grid(season, 2, 5) for d in c.crew]
     silver = [d for d in drivers if d.driver.category is S]
     bronze = [d for d in drivers if d.driver.category is B]
     assert np.mean([d.pace for d in silver]) < np.mean([d.pace for d in bronze]) - 0.01
@@ -45,7 +45,7 @@ def test_pace_and_consistency_follow_the_fia_category(season: SeasonData) -> Non
 
 
 def test_known_entries_keep_their_names_and_gaps_are_filled_and_said(season: SeasonData) -> None:
-    grid = build_grid(season, 2, np.random.default_rng(2))
+    grid = build_grid(season, 2, 2)
     backman = next(c for c in grid if c.entry.team == "racing one")
     assert [d.driver.name for d in backman.crew] == ["Andreas Bäckman", "Jessica Bäckman"]
     assert backman.entry.number == "19" and not backman.notes
@@ -56,8 +56,14 @@ def test_known_entries_keep_their_names_and_gaps_are_filled_and_said(season: Sea
 
 def test_qualifying_is_one_driver_per_session_practice_both(paul_ricard: SimulatedWeekend) -> None:
     by_id = {s.session.id.rsplit("-", 1)[-1]: s for s in paul_ricard.sessions}
-    assert {lap.driver for lap in by_id["Q1"].laps} == {1}
-    assert {lap.driver for lap in by_id["Q2"].laps} == {2}
+    # the #19's crew order is swapped by the season file (Jessica, its second driver, drove Q1: seed 001)
+    per_car: dict[str, set[int]] = {}
+    for q, slot in (("Q1", 1), ("Q2", 2)):
+        per_car = {}
+        for lap in by_id[q].laps:
+            per_car.setdefault(lap.car, set()).add(lap.driver)
+        assert all(len(slots) == 1 for slots in per_car.values())
+        assert {car for car, slots in per_car.items() if slots != {slot}} == {"19"}
     assert {lap.driver for lap in by_id["FP1"].laps} == {1, 2}
 
 

@@ -44,7 +44,7 @@ def sub_app(name: str, help: str) -> typer.Typer:
 
 def _register() -> None:
     # Imported for their side effect of adding commands to ``app``; kept out of import time of this module.
-    from chequered.cli import championship, ingest, replay, server, simulate, timing  # noqa: F401
+    from chequered.cli import championship, ingest, media, replay, server, simulate, timing  # noqa: F401
 
 
 def main() -> None:

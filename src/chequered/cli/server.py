@@ -140,8 +140,9 @@ DEMO_SESSIONS = ("R1", "R2")
 def _start_demo(
     store: Store, database_url: str | None, host: str, port: int
 ) -> subprocess.Popen[bytes] | None:
-    """A newcomer's first view: a simulated race streamed into the store by a second process (SQLite
-    takes one writer at a time across processes), watched on the live board while it runs."""
+    """A newcomer's first view: the whole 2023 season simulated around its known results and published
+    (every session but one), then one race streamed live, by a second process (SQLite takes one writer at
+    a time across processes) while the server already answers. The season takes some 30 s to fill."""
     from chequered.seasons import load_season
 
     event = load_season(DEFAULT_SEASON).event(DEMO_ROUND)
@@ -152,13 +153,14 @@ def _start_demo(
     else:
         typer.echo("the demo races are already in this store; remove the database file to watch them again")
         return None
-    command = [sys.executable, "-m", "chequered.cli", "simulate", "weekend", "--season", DEFAULT_SEASON]
-    command += ["--round", str(DEMO_ROUND), "--seed", "7", "--live", "--session", name, "--speed", "10"]
+    command = [sys.executable, "-m", "chequered.cli", "simulate", "season", "--season", DEFAULT_SEASON]
+    command += ["--seed", "7", "--store", "--live", session_id, "--speed", "10"]
     command += [
         "--database-url",
         database_url or store.database.engine.url.render_as_string(hide_password=False),
     ]
-    typer.echo(f"simulating {name} of round {DEMO_ROUND} live: http://{host}:{port}/live/{session_id}")
+    typer.echo(f"simulating the {DEFAULT_SEASON} season into the store (about 30 s), then {name} live")
+    typer.echo(f"live: http://{host}:{port}/live/{session_id}")
     return subprocess.Popen(command, stdout=subprocess.DEVNULL)
 
 

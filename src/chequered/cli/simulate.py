@@ -3,6 +3,8 @@ RMonitor feed."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -13,7 +15,11 @@ from chequered.cli.app import sub_app
 from chequered.cli.server import DatabaseUrl
 
 if TYPE_CHECKING:  # NumPy and the store load with the command that needs them, not with every command
+    from chequered.core.events import LogEvent
     from chequered.sim.weekend import SimulatedSession, SimulatedWeekend
+    from chequered.store.store import Store
+
+ACTOR = "simulator"
 
 simulate = sub_app("simulate", "Simulate race weekends.")
 
@@ -77,7 +83,6 @@ def weekend_command(
     database_url: str | None = DatabaseUrl,
 ) -> None:
     """Simulate one round of a packaged season: FP1, FP2, Q1, Q2, Race 1, Race 2."""
-    import asyncio
 
     from chequered.cli.server import open_store, seed_packaged
     from chequered.cli.simulate_live import stream_into_store
@@ -126,3 +131,71 @@ def weekend_command(
         chosen = _session(weekend, session)
         print(f"serving {chosen.session.name} as RMonitor on {host}:{port} at {speed:g}x")
         asyncio.run(serve_session(chosen, weekend.track, host, port, speed))
+
+
+def store_weekend(store: Store, weekend: SimulatedWeekend, skip: Collection[str] = ()) -> int:
+    """Append every session of a simulated weekend (but ``skip``) to the store and publish its results,
+    provisional then final, as a timekeeper would; a session already holding events is left as it is.
+    The number of events stored."""
+    from chequered.core.events import EntryRegistered, Publication
+
+    stored = 0
+    for simulated in weekend.sessions:
+        sid = simulated.session.id
+        if sid in skip or store.count(sid):
+            continue
+        events: list[LogEvent] = [EntryRegistered(e) for e in simulated.entries]
+        events.extend(simulated.events())
+        stored += store.append(sid, events, ACTOR).appended
+        store.publish(sid, Publication.PROVISIONAL, ACTOR)
+        store.publish(sid, Publication.FINAL, ACTOR)
+    return stored
+
+
+@simulate.command("season")
+def season_command(
+    season: str = typer.Option("gt4-europe-2023", "--season", help="A packaged season."),
+    seed: int = typer.Option(..., "--seed", help="Random seed: the same seed gives the same season."),
+    out: Path | None = typer.Option(None, "--out", help="Write Al Kamel files of every round here."),
+    into_store: bool = typer.Option(False, "--store", help="Store and publish every session's results."),
+    live: str | None = typer.Option(
+        None, "--live", help="With --store: a session id left out, then streamed in live (the demo)."
+    ),
+    speed: float = typer.Option(10.0, "--speed", min=0, help="N x real time for --live."),
+    database_url: str | None = DatabaseUrl,
+) -> None:
+    """Simulate every round of a packaged season around its known results."""
+    from chequered.cli.server import open_store, seed_packaged
+    from chequered.cli.simulate_live import stream_into_store
+    from chequered.seasons import list_seasons, load_season
+    from chequered.sim.weekend import simulate_weekend
+
+    if season not in list_seasons():
+        raise typer.BadParameter(f"no season {season!r}; packaged: {', '.join(list_seasons())}")
+    if out is None and not into_store:
+        raise typer.BadParameter("say where the season goes: --out DIR and/or --store")
+    data = load_season(season)
+    store = open_store(database_url) if into_store else None
+    live_session: SimulatedSession | None = None
+    try:
+        if store is not None:
+            seed_packaged(store, season)
+        for event in data.season.events:
+            weekend = simulate_weekend(data, event.round, seed)
+            line = f"round {event.round} {event.name}: {len(weekend.cars)} cars"
+            if out is not None:
+                files = write_weekend(weekend, out / f"R{event.round:02d}-{event.id}")
+                line += f", {len(files)} files"
+            if store is not None:
+                line += f", {store_weekend(store, weekend, {live} if live else ())} events stored"
+                live_session = next((s for s in weekend.sessions if s.session.id == live), live_session)
+            print(line, flush=True)
+        if store is not None and live is not None:
+            if live_session is None:
+                raise typer.BadParameter(f"no session {live!r} in {season}", param_hint="--live")
+            if not store.count(live):
+                print(f"streaming {live} live at {speed:g}x", flush=True)
+                stream_into_store(store, live_session, speed)
+    finally:
+        if store is not None:
+            store.close()

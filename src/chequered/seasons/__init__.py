@@ -56,6 +56,8 @@ class KnownResult:
     Any field a source leaves out is ``None`` (``reason`` empty): a press release may give only a class
     place, or only "DNF". ``laps`` is the lap a retired car stopped on. ``session`` is a session id of the
     calendar (``2023-paul-ricard-Q1``) and ``car`` an entry's key; ``source`` names where the fact is from.
+    ``driver`` is the name of the crew's driver who started the session (the one who set the car's time in
+    a qualifying session), ``None`` where the source does not say.
     """
 
     session: str
@@ -66,6 +68,7 @@ class KnownResult:
     reason: str
     laps: int | None
     source: str
+    driver: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +370,7 @@ def _known_results(
 ) -> tuple[KnownResult, ...]:
     """The ``[[results]]`` table: each names a session of the calendar and a car entered at its round."""
     round_of = {s.id: e.round for e in events for s in e.sessions}
-    cars = {e.car for e in entries}
+    cars = {e.car: e for e in entries}
     statuses = ", ".join(s.value for s in Status)
     results: list[KnownResult] = []
     for i, raw in enumerate(root.get("results", list, [], required=False)):
@@ -388,6 +391,10 @@ def _known_results(
                 status = Status(status_text)
             except ValueError:
                 raise table.error("status", f"must be one of {statuses}, not {status_text!r}") from None
+        driver = table.get("driver", str, None, required=False)
+        crew = [d.name for d in cars[car].drivers]
+        if driver is not None and driver not in crew:
+            raise table.error("driver", f"{driver!r} is not in the crew of {car!r} ({', '.join(crew)})")
         results.append(
             KnownResult(
                 session=session,
@@ -398,6 +405,7 @@ def _known_results(
                 reason=table.get("reason", str, "", required=False),
                 laps=_count(table, "laps"),
                 source=table.get("source", str),
+                driver=driver,
             )
         )
     return tuple(results)

@@ -14,6 +14,7 @@ one-driver crew gets a simulated second driver. Simulated crews have made-up nam
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -148,6 +149,7 @@ class SimCar:
     crew: tuple[SimDriver, ...]
     car_pace: float
     notes: tuple[str, ...] = ()
+    season_car: str = ""  # the car's key in the season file ("" for a simulated entry)
 
     @property
     def car(self) -> str:
@@ -199,7 +201,7 @@ def _complete(entry: Entry, rng: np.random.Generator, used: set[str], numbers: s
     model_offset = next((m[2] for m in MODELS if m[1] == entry.car_model), 0.0)
     completed = replace(entry, car=number, number=number, drivers=tuple(drivers))
     crew = tuple(_sim_driver(rng, d) for d in drivers)
-    return SimCar(completed, crew, model_offset, tuple(notes))
+    return SimCar(completed, crew, model_offset, tuple(notes), entry.car)
 
 
 def _free_number(rng: np.random.Generator, numbers: set[str]) -> str:
@@ -235,17 +237,31 @@ def _simulated(rng: np.random.Generator, used: set[str], numbers: set[str], inde
     return SimCar(entry, crew, offset, ("simulated entry",))
 
 
-def build_grid(
-    season: SeasonData, round_: int, rng: np.random.Generator, size: int | None = None
-) -> tuple[SimCar, ...]:
-    """The cars of one round: the season's entries for it, then simulated crews up to ``size``."""
-    wanted = size if size is not None else GRID_SIZES.get(round_, 50)
-    known = season.entries_at(round_)
-    numbers = {e.number for e in known if e.number}
-    used = {d.name for e in known for d in e.drivers}
-    cars = [_complete(entry, rng, used, numbers) for entry in known[:wanted]]
-    index = 0
-    while len(cars) < wanted:
-        cars.append(_simulated(rng, used, numbers, index))
-        index += 1
+def season_grid(season: SeasonData, seed: int) -> tuple[SimCar, ...]:
+    """Every car of the season, each with one identity (number, team, class, crew, pace) for every round:
+    the season file's entries completed where it leaves gaps, then a pool of simulated entries, as many
+    as the largest grid needs beyond the known entries of its round. The same seed gives the same cars."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(season.season.series.id.encode())]))
+    numbers = {e.number for e in season.entries if e.number}
+    used = {d.name for e in season.entries for d in e.drivers}
+    cars = [_complete(entry, rng, used, numbers) for entry in season.entries]
+    rounds = [e.round for e in season.season.events]
+    short = max((_size(r) - len(season.entries_at(r)) for r in rounds), default=0)
+    cars += [_simulated(rng, used, numbers, index) for index in range(max(0, short))]
     return tuple(cars)
+
+
+def _size(round_: int) -> int:
+    return GRID_SIZES.get(round_, 50)
+
+
+def build_grid(season: SeasonData, round_: int, seed: int, size: int | None = None) -> tuple[SimCar, ...]:
+    """The cars of one round: the season's entries for it, then the season's simulated entries (the same
+    ones, in the same order, at every round) up to ``size``."""
+    wanted = size if size is not None else _size(round_)
+    every = season_grid(season, seed)
+    entered = {e.car for e in season.entries_at(round_)}
+    known = [c for c, e in zip(every, season.entries, strict=False) if e.car in entered]
+    pool = list(every[len(season.entries) :])
+    cars = known[:wanted]
+    return tuple(cars + pool[: max(0, wanted - len(cars))])

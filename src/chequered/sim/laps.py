@@ -18,6 +18,7 @@ from chequered.sim.grid import SimCar
 from chequered.sim.track import Track
 
 BLOCK = 4096
+OUT_LAP_COLD = 0.015  # share of lap time lost on the track part of an out-lap (tyres and brakes cold)
 
 
 class Dice:
@@ -108,9 +109,18 @@ def make_lap(
     a, b, _ = track.sector_shares
     s1 = round(lap_ms * a * (1.0 + 0.004 * dice.normal()))
     s2 = round(lap_ms * b * (1.0 + 0.004 * dice.normal()))
-    if pit_ms:  # the pit lane sits across the line: the stop shows in the first sector of the out-lap
-        s1 = round((lap_ms - pit_ms) * a) + pit_ms
-        s2 = round((lap_ms - pit_ms) * b)
+    if pit_ms:
+        # The pit lane sits across the line: the stop, the pit lane and the slow exit all fall in the
+        # first sector of the out-lap. The second and third are driven on track on cold tyres, a little
+        # slower than the driver's pace: never a share of the shortened lap (that made them ~8 s too fast
+        # and the session's best sectors).
+        _, _, c = track.sector_shares
+        d = car.crew[slot - 1]
+        share = 1.0 + d.pace + car.car_pace + track.heat_loss + OUT_LAP_COLD
+        s2 = round(track.reference_ms * b * share * (1.0 + 0.004 * abs(dice.normal())))
+        s3 = round(track.reference_ms * c * share * (1.0 + 0.004 * abs(dice.normal())))
+        s1 = max(pit_ms, lap_ms - s2 - s3)
+        s2 = lap_ms - s1 - s3 if s1 == pit_ms else s2
     s3 = lap_ms - s1 - s2
     return Lap(
         car.car,

@@ -110,11 +110,15 @@ def run_race(
     dice: Dice,
     infractions: float = 0.0,
     first_slot: int = 1,
+    starters: Mapping[str, int] | None = None,
 ) -> RaceLaps:
     """Simulate a race from ``grid`` (car keys in starting order; cars absent from it do not start),
-    each car starting with the driver in ``first_slot``."""
+    each car starting with the driver in ``first_slot``, or in the slot ``starters`` names for it."""
     by_key = {c.car: c for c in cars}
-    state = [_Car(by_key[key], slot=min(first_slot, len(by_key[key].crew))) for key in grid]
+    starters = starters or {}
+    state = [
+        _Car(by_key[key], slot=min(starters.get(key, first_slot), len(by_key[key].crew))) for key in grid
+    ]
     out = RaceLaps()
     ref = track.reference_ms
     n = len(state)

@@ -10,7 +10,7 @@ After the time expires each car ends at its next crossing (flag ``FF``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from chequered.core.events import Decision, LapDeleted
@@ -50,15 +50,26 @@ def flying_ms(track: Track, car: SimCar, slot: int, k: int, dice: Dice, extra: f
 
 
 def run_session(
-    track: Track, cars: Sequence[SimCar], kind: SessionKind, duration_ms: int, slot: int | None, dice: Dice
+    track: Track,
+    cars: Sequence[SimCar],
+    kind: SessionKind,
+    duration_ms: int,
+    slot: int | None,
+    dice: Dice,
+    starters: Mapping[str, int] | None = None,
 ) -> SessionLaps:
-    """Simulate a practice (``slot`` None: drivers alternate) or qualifying session (one ``slot``)."""
+    """Simulate a practice (``slot`` None: drivers alternate) or qualifying session (one ``slot``).
+    ``starters`` names, by car, the crew slot that drives first (in qualifying: the one who qualifies),
+    where a source says who did; it overrides ``slot`` for that car."""
     out = SessionLaps()
     spoil = traffic_chance(track, len(cars))
     practice = kind is SessionKind.PRACTICE
     extra = PRACTICE_FUEL if practice else 0.0
+    starters = starters or {}
     for car in cars:
-        _run_car(track, car, practice, duration_ms, slot, spoil, extra, dice, out)
+        first = starters.get(car.car)
+        own = slot if first is None or (practice and slot is None) else first
+        _run_car(track, car, practice, duration_ms, own, spoil, extra, dice, out, first)
     out.laps.sort(key=lambda lap: (lap.elapsed_ms, lap.car))
     return out
 
@@ -73,9 +84,10 @@ def _run_car(
     extra: float,
     dice: Dice,
     out: SessionLaps,
+    first: int | None = None,
 ) -> None:
     ref = track.reference_ms
-    current = slot or 1
+    current = min(first or slot or 1, len(car.crew))
     t = round(dice.uniform(0, 480_000 if practice else 150_000))
     number = 0
     pit_ms: int | None = None

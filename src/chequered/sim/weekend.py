@@ -26,6 +26,7 @@ from chequered.core.stints import stints_by_car
 from chequered.seasons import SeasonData
 from chequered.sim.grid import SimCar, build_grid
 from chequered.sim.laps import Dice, Yellow
+from chequered.sim.pinning import Pin, pin_session
 from chequered.sim.race import EARLY_STOP, SHORT_STOP, Infraction, plan_for, run_race
 from chequered.sim.running import run_session
 from chequered.sim.track import Track, track_for
@@ -102,6 +103,34 @@ def _places(classification: Classification, basis: str) -> dict[str, int]:
     return places
 
 
+def _pins(season: SeasonData, cars: tuple[SimCar, ...]) -> dict[str, list[Pin]]:
+    """The season's known results as pins on this grid's cars, by session id."""
+    key = {c.season_car: c.car for c in cars if c.season_car}
+    pins: dict[str, list[Pin]] = {}
+    for known in season.known_results:
+        if known.car in key:
+            pin = Pin(
+                key[known.car], known.position, known.class_position, known.status, known.reason, known.laps
+            )
+            pins.setdefault(known.session, []).append(pin)
+    return pins
+
+
+def _starters(season: SeasonData, cars: tuple[SimCar, ...]) -> dict[str, dict[str, int]]:
+    """Who started which session, where the season file says (``driver`` of a known result): by session
+    id, each car's crew slot (1-based)."""
+    by_season_car = {c.season_car: c for c in cars if c.season_car}
+    out: dict[str, dict[str, int]] = {}
+    for known in season.known_results:
+        car = by_season_car.get(known.car)
+        if car is None or known.driver is None:
+            continue
+        names = [d.driver.name for d in car.crew]
+        if known.driver in names:
+            out.setdefault(known.session, {})[car.car] = names.index(known.driver) + 1
+    return out
+
+
 def simulate_weekend(
     season: SeasonData,
     round_: int,
@@ -115,9 +144,11 @@ def simulate_weekend(
     event = season.event(round_)
     rules = rulebook or rulebooks.load(season.rulebook)
     streams = np.random.SeedSequence([seed, round_]).spawn(len(event.sessions) + 1)
-    cars = build_grid(season, round_, np.random.default_rng(streams[0]), grid_size)
+    cars = build_grid(season, round_, seed, grid_size)
     entries = tuple(c.entry for c in cars)
     track = track_for(event.circuit)
+    pins = _pins(season, cars)
+    starters = _starters(season, cars)
     done: list[SimulatedSession] = []
     qualifying: list[Classification] = []
     previous: dict[str, int] = {}
@@ -129,14 +160,27 @@ def simulate_weekend(
             race_number = sum(1 for s in done if s.session.kind is SessionKind.RACE)
             source = qualifying[race_number] if race_number < len(qualifying) else None
             order = _grid(source, cars) if source else [c.car for c in cars]
-            order = [car for car in order if car not in wrecked]
+            not_starting = {p.car for p in pins.get(session.id, ()) if p.status is Status.DID_NOT_START}
+            order = [car for car in order if car not in wrecked and car not in not_starting]
             plan = plan_for(rules, cars, duration, previous, track.reference_ms)
-            result = run_race(track, cars, order, plan, dice, infractions, first_slot=race_number % 2 + 1)
+            result = run_race(
+                track,
+                cars,
+                order,
+                plan,
+                dice,
+                infractions,
+                first_slot=race_number % 2 + 1,
+                starters=starters.get(session.id),
+            )
+            laps, decisions = pin_session(
+                session, entries, result.laps, result.decisions, rules, pins.get(session.id, ())
+            )
             simulated = SimulatedSession(
                 session,
                 entries,
-                tuple(result.laps),
-                tuple(result.decisions),
+                laps,
+                decisions,
                 (),
                 tuple(result.yellows),
                 dict(previous),
@@ -150,10 +194,13 @@ def simulate_weekend(
             slot = None
             if session.kind is SessionKind.QUALIFYING:
                 slot = len(qualifying) % 2 + 1
-            result_laps = run_session(track, cars, session.kind, duration, slot, dice)
-            simulated = SimulatedSession(
-                session, entries, tuple(result_laps.laps), tuple(result_laps.decisions)
+            result_laps = run_session(
+                track, cars, session.kind, duration, slot, dice, starters.get(session.id)
             )
+            laps, decisions = pin_session(
+                session, entries, result_laps.laps, result_laps.decisions, rules, pins.get(session.id, ())
+            )
+            simulated = SimulatedSession(session, entries, laps, decisions)
             if session.kind is SessionKind.QUALIFYING:
                 qualifying.append(simulated.classify(rules))
         done.append(simulated)

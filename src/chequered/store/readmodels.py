@@ -113,8 +113,10 @@ def _folded(
     laps.extend(new_laps)
     moved_on = by_car_before is not None
     by_car = laps_by_car_moved_on(by_car_before or {}, new_laps) if moved_on else laps_by_car(laps)
-    # A season's entry list names cars that never ran this session; they are not part of its result.
-    listed = tuple(e for e in entries.values() if e.car in by_car or not laps)
+    ruled = {d.car for d in decisions}
+    # A season's entry list names cars that never ran this session; they are not part of its result
+    # (a car race control ruled on, such as a non-starter, is).
+    listed = tuple(e for e in entries.values() if e.car in by_car or e.car in ruled or not laps)
     classification = classify(info.session, listed, laps, decisions, rulebook, by_car)
     if seq is None:
         seq = events[-1].seq if events else 0

@@ -7,6 +7,7 @@ app's lifespan stops the hub's readers and closes the bus at shutdown.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -15,8 +16,21 @@ from fastapi import APIRouter, FastAPI
 from fastapi.templating import Jinja2Templates
 
 from chequered.bus import Bus, MemoryBus
+from chequered.media.pdf import close_printer
 from chequered.store.store import Store
-from chequered.web import admin, championship, decisions, live, pages, problems, results, seasons, timing
+from chequered.web import (
+    admin,
+    championship,
+    decisions,
+    documents_pages,
+    live,
+    pages,
+    press,
+    problems,
+    results,
+    seasons,
+    timing,
+)
 from chequered.web.auth import AuthGate, Throttle
 from chequered.web.deps import Settings
 from chequered.web.headers import SecurityHeaders
@@ -32,6 +46,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     timing.router,
     admin.router,
     live.router,
+    press.router,
+    documents_pages.router,
 )
 
 
@@ -47,6 +63,7 @@ def create_app(
             yield
         finally:
             await hub.close()  # (and the bus; never waits on it for long)
+            await asyncio.to_thread(close_printer)  # the PDFs' Chromium, if one was launched
 
     app = FastAPI(
         lifespan=lifespan,

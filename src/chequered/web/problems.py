@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from chequered.core.errors import ChequeredError, ParseError, UnknownCarError
+from chequered.media.pdf import PdfUnavailable
 from chequered.store.errors import ConflictError, NotFoundError, StoreError
 
 MEDIA_TYPE = "application/problem+json"
@@ -98,6 +99,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StoreError)
     async def _store(_request: Request, exc: StoreError) -> Response:
+        return problem_response(503, str(exc))
+
+    @app.exception_handler(PdfUnavailable)
+    async def _no_pdf(_request: Request, exc: PdfUnavailable) -> Response:
         return problem_response(503, str(exc))
 
     @app.exception_handler(ChequeredError)

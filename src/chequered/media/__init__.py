@@ -1,0 +1,1 @@
+"""Media: press releases, official documents, result cards (imports core and store only)."""

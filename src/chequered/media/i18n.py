@@ -1,0 +1,128 @@
+"""Languages: gettext catalogs for UI text, Babel for dates, numbers and ordinals.
+
+English is the source language (its strings are the msgids); every other language is a catalog at
+``chequered/locale/<lang>/LC_MESSAGES/messages.po``, compiled in memory on first use. Adding a language
+is adding a catalog: ``LANGUAGES`` lists what is there.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, tzinfo
+from functools import lru_cache
+from importlib import resources
+
+from babel import Locale
+from babel.core import negotiate_locale
+from babel.dates import format_date, format_datetime, format_interval
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+from chequered.core.model import Status
+
+SOURCE = "en"
+DOMAIN = "messages"
+# Babel's locale for each language: British English writes "3–4 June" and "21st", as the seeds do.
+_LOCALES = {"en": "en_GB", "sv": "sv_SE"}
+
+
+def _catalog_languages() -> tuple[str, ...]:
+    root = resources.files("chequered") / "locale"
+    found = [p.name for p in root.iterdir() if p.is_dir() and (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()]
+    return tuple(sorted(found))
+
+
+LANGUAGES: tuple[str, ...] = (SOURCE, *_catalog_languages())
+
+
+def babel_locale(lang: str) -> str:
+    return _LOCALES.get(lang, lang)
+
+
+@lru_cache(maxsize=16)
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog of ``lang`` (English: the msgids as they are)."""
+    if lang == SOURCE:
+        return NullTranslations()
+    if lang not in LANGUAGES:
+        raise ValueError(f"no catalog for language {lang!r}; languages: {', '.join(LANGUAGES)}")
+    path = resources.files("chequered") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=babel_locale(lang), domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def gettext(message: str, lang: str) -> str:
+    return translations(lang).gettext(message)
+
+
+def choose_language(asked: str | None, remembered: str | None, accept_language: str | None) -> str:
+    """``?lang=`` first, then the remembered choice (cookie), then the browser's Accept-Language."""
+    for candidate in (asked, remembered):
+        if candidate in LANGUAGES:
+            return candidate
+    if accept_language:
+        preferred = [part.split(";")[0].strip().replace("-", "_") for part in accept_language.split(",")]
+        found = negotiate_locale(preferred, list(LANGUAGES), sep="_")
+        if found:
+            return found
+        for tag in preferred:  # "sv_SE" for a catalog "sv"
+            if tag.split("_")[0] in LANGUAGES:
+                return tag.split("_")[0]
+    return SOURCE
+
+
+_SUFFIXES = {
+    "en": {"one": "st", "two": "nd", "few": "rd", "other": "th"},
+    "sv": {"one": ":a", "other": ":e"},
+}
+
+
+def ordinal(n: int, lang: str) -> str:
+    """``42nd`` / ``42:a``: the number with the language's ordinal suffix (Babel's ordinal plural rule)."""
+    form = Locale.parse(babel_locale(lang)).ordinal_form(n)
+    suffixes = _SUFFIXES.get(lang, {})
+    return f"{n}{suffixes.get(form, suffixes.get('other', '.'))}"
+
+
+_STATUS = {
+    Status.CLASSIFIED: "Classified",
+    Status.NOT_CLASSIFIED: "NC (Not classified)",
+    Status.RETIRED: "DNF (Retired)",
+    Status.DID_NOT_START: "DNS (Did not start)",
+    Status.DISQUALIFIED: "DSQ (Disqualified)",
+    Status.EXCLUDED: "EXC (Excluded)",
+}
+
+
+def status_text(status: Status, lang: str) -> str:
+    """A result's status in words, as press releases print it: "DNF (Retired)" / "DNF (Bröt)"."""
+    return gettext(_STATUS[status], lang)
+
+
+def format_date_range(start: date, end: date, lang: str) -> str:
+    """A weekend's dates: "3–4 June" / "3–4 juni", "30 June–2 July" across months."""
+    if start == end:
+        return format_date(start, "d MMMM", locale=babel_locale(lang))
+    text = format_interval(start, end, "MMMMd", locale=babel_locale(lang))
+    return text.replace(" – ", "–").replace("\u2009–\u2009", "–")
+
+
+def format_day(when: date | datetime, lang: str) -> str:
+    """ "Sat 3 June" / "lör 3 juni"."""
+    return format_date(when, "EEE d MMMM", locale=babel_locale(lang))
+
+
+def format_clock(when: datetime, zone: tzinfo, lang: str) -> str:
+    """A wall-clock time in ``zone`` with the zone's abbreviation, DST-correct: "14:30 CEST"."""
+    local = when.astimezone(zone)
+    return f"{format_datetime(local, 'HH:mm', locale=babel_locale(lang))} {local.strftime('%Z')}"
+
+
+def format_number(value: float, lang: str) -> str:
+    return format_decimal(value, locale=babel_locale(lang))

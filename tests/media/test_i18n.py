@@ -20,8 +20,18 @@ from chequered.media.i18n import (
 
 @pytest.mark.parametrize(
     ("n", "en", "sv"),
-    [(1, "1st", "1:a"), (2, "2nd", "2:a"), (3, "3rd", "3:e"), (4, "4th", "4:e"), (11, "11th", "11:e"),
-     (12, "12th", "12:e"), (13, "13th", "13:e"), (21, "21st", "21:a"), (42, "42nd", "42:a"), (43, "43rd", "43:e")],
+    [
+        (1, "1st", "1:a"),
+        (2, "2nd", "2:a"),
+        (3, "3rd", "3:e"),
+        (4, "4th", "4:e"),
+        (11, "11th", "11:e"),
+        (12, "12th", "12:e"),
+        (13, "13th", "13:e"),
+        (21, "21st", "21:a"),
+        (42, "42nd", "42:a"),
+        (43, "43rd", "43:e"),
+    ],
 )
 def test_ordinals(n: int, en: str, sv: str) -> None:
     assert ordinal(n, "en") == en

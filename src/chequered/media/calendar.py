@@ -65,4 +65,4 @@ def season_calendar(
             if url:
                 vevent.add("url", f"{url.rstrip('/')}/sessions/{session.id}")
             calendar.add_component(vevent)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

@@ -117,8 +117,8 @@ def gap_chart(laps: Sequence[Lap], cars: Sequence[str], labels: dict[str, str], 
     for lap in laps:
         first[lap.lap] = min(first.get(lap.lap, lap.elapsed_ms), lap.elapsed_ms)
     grouped = _by_car(laps, cars)
-    series = {
-        car: [(lap.lap, (lap.elapsed_ms - first[lap.lap]) / 1000) for lap in grouped.get(car, [])]
+    series: dict[str, list[tuple[float, float]]] = {
+        car: [(float(lap.lap), (lap.elapsed_ms - first[lap.lap]) / 1000) for lap in grouped.get(car, [])]
         for car in cars
     }
     top = max((g for points in series.values() for _, g in points), default=1.0)
@@ -135,14 +135,14 @@ def lap_time_chart(
     grouped = _by_car(laps, cars)
     stats: list[tuple[str, list[float]]] = []
     for car in cars:
-        times = [
+        times: list[int] = [
             lap.lap_time_ms
             for lap in grouped.get(car, [])
             if lap.lap_time_ms and not lap.in_pit and lap.pit_time_ms is None and lap.lap > 1
         ]
         if len(times) >= 2:
             best = min(times)
-            kept = sorted(t / 1000 for t in times if t <= best * 1.1)
+            kept: list[float] = sorted(t / 1000 for t in times if t <= best * 1.1)
             if len(kept) >= 2:
                 stats.append((car, kept))
     row = 22
@@ -159,9 +159,9 @@ def lap_time_chart(
         return left + plot_w * (value - low) / span
 
     body: list[str] = []
-    for index, (car, times) in enumerate(stats):
+    for index, (car, spread) in enumerate(stats):
         q1, median, q3 = (
-            quantiles(times, n=4) if len(times) >= 4 else (times[0], times[len(times) // 2], times[-1])
+            quantiles(spread, n=4) if len(spread) >= 4 else (spread[0], spread[len(spread) // 2], spread[-1])
         )
         y = _TOP + index * row + row / 2
         colour = PALETTE[index % len(PALETTE)]
@@ -170,7 +170,8 @@ def lap_time_chart(
             f"{escape(labels.get(car, car))}</text>"
         )
         body.append(
-            f'<line x1="{x(times[0]):.1f}" y1="{y:.1f}" x2="{x(times[-1]):.1f}" y2="{y:.1f}" stroke="#555"/>'
+            f'<line x1="{x(spread[0]):.1f}" y1="{y:.1f}" x2="{x(spread[-1]):.1f}" y2="{y:.1f}" '
+            f'stroke="#555"/>'
         )
         body.append(
             f'<rect x="{x(q1):.1f}" y="{y - 7:.1f}" width="{max(x(q3) - x(q1), 1):.1f}" height="14" '

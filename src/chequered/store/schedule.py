@@ -30,7 +30,9 @@ def reschedule(database: Database, session_id: str, start: datetime) -> int:
         if row.start == stored:
             return int(row.start_changes)
         changes = int(row.start_changes) + 1
-        conn.execute(table.update().where(table.c.id == session_id).values(start=stored, start_changes=changes))
+        conn.execute(
+            table.update().where(table.c.id == session_id).values(start=stored, start_changes=changes)
+        )
         return changes
 
 

@@ -1,21 +1,688 @@
-"""The plain server-rendered index: the season's rounds and sessions, and where the API is."""
+"""The public site: server-rendered pages of the season as fans, teams and press read it.
+
+Every page is a Jinja2 template over what the store holds; UI text goes through the reader's gettext
+catalog (``?lang=``, else the remembered choice, else Accept-Language) and times are shown in the
+circuit's zone and the reader's (``?tz=``, else the remembered zone, which ``static/site.js`` sets from
+the browser). A rendered page is cached under every session's log head and the start moves, so a new lap,
+penalty or publication, or a moved session, renders it anew. No page carries inline script.
+"""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from importlib import resources
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
+from chequered.core.classification import Classification, Result
+from chequered.core.events import LapDeleted, LapPenalty, Publication, StatusChanged, TimePenalty
+from chequered.core.model import Entry, Event, Session, SessionKind, Status
+from chequered.core.points import Award, award_points
+from chequered.core.standings import Standing
+from chequered.core.timefmt import format_duration, format_gap
+from chequered.media import charts
+from chequered.media.calendar import season_calendar
+from chequered.media.i18n import (
+    LANGUAGES,
+    choose_language,
+    format_clock,
+    format_date_range,
+    format_day,
+    gettext,
+    ordinal,
+    status_text,
+)
+from chequered.store.championship import session_label, session_results, standings
+from chequered.store.readmodels import SessionState
+from chequered.store.schedule import start_changes
+from chequered.store.season import SeasonInfo, non_scoring_cars
+from chequered.store.store import Store
 from chequered.web.deps import store_of
+from chequered.web.problems import Problem
 
 router = APIRouter(include_in_schema=False)
+COOKIE_AGE = 365 * 24 * 3600
+STATIC = ("site.js", "site.css", "live.js", "live.css")
+
+
+# -- the reader: language and zone ------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Reader:
+    lang: str
+    zone: ZoneInfo | None
+    set_cookies: tuple[tuple[str, str], ...] = ()
+
+    def _(self, message: str) -> str:
+        return gettext(message, self.lang)
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name or len(name) > 64:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def reader_of(request: Request) -> Reader:
+    asked_lang = request.query_params.get("lang")
+    lang = choose_language(asked_lang, request.cookies.get("lang"), request.headers.get("accept-language"))
+    asked_tz = request.query_params.get("tz")
+    zone = _zone(asked_tz) or _zone(request.cookies.get("tz"))
+    cookies = []
+    if asked_lang in LANGUAGES:
+        cookies.append(("lang", lang))
+    if asked_tz and _zone(asked_tz):
+        cookies.append(("tz", asked_tz))
+    return Reader(lang, zone, tuple(cookies))
+
+
+# -- the season as the pages read it ----------------------------------------------------------------
+@dataclass(slots=True)
+class SessionView:
+    event: Event
+    session: Session
+    seq: int
+    state: SessionState | None
+
+    @property
+    def id(self) -> str:
+        return self.session.id
+
+    @property
+    def label(self) -> str:
+        return session_label(self.event, self.session.id)
+
+    @property
+    def published(self) -> tuple[Any, ...]:
+        return self.state.publications if self.state else ()
+
+    @property
+    def phase(self) -> str:
+        """not-started, running (laps, nothing published), provisional or final."""
+        if not self.seq or self.state is None or not self.state.laps:
+            return "not-started"
+        statuses = {p.publication.status for p in self.state.publications}
+        if Publication.FINAL in statuses:
+            return "final"
+        return "provisional" if Publication.PROVISIONAL in statuses else "running"
+
+
+@dataclass(slots=True)
+class SeasonView:
+    info: SeasonInfo
+    rounds: list[Event]
+    sessions: list[SessionView]
+    changes: dict[str, int]
+    non_scoring: frozenset[str]
+    by_id: dict[str, SessionView] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {s.id: s for s in self.sessions}
+
+
+def _season(store: Store) -> SeasonInfo:
+    seasons = store.seasons()
+    if not seasons:
+        raise Problem(404, "no season in the store yet; seed one with `chequered serve`")
+    return seasons[-1]
+
+
+def site_key(store: Store) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """What every page depends on: the season, each session's head, each session's start moves."""
+    info = _season(store)
+    ids = [s.id for event in store.rounds(info.id) for s in event.sessions]
+    heads = store.heads(ids)
+    changes = start_changes(store.database, ids)
+    return info.id, tuple(heads.get(i, 0) for i in ids), tuple(changes.get(i, 0) for i in ids)
+
+
+def season_view(store: Store) -> SeasonView:
+    info = _season(store)
+    rounds = store.rounds(info.id)
+    ids = [s.id for event in rounds for s in event.sessions]
+    heads = store.heads(ids)
+    sessions = [
+        SessionView(event, s, heads.get(s.id, 0), store.state(s.id, heads[s.id]) if heads.get(s.id) else None)
+        for event in rounds
+        for s in event.sessions
+    ]
+    with store.database.read() as conn:
+        guests = non_scoring_cars(conn, info.id)
+    return SeasonView(info, rounds, sessions, start_changes(store.database, ids), guests)
+
+
+def published_results(store: Store, view: SeasonView) -> tuple[Any, list[Any]]:
+    """The season's scoring results, only from sessions with published results (provisional or final):
+    a running or unpublished session scores nothing on the site."""
+    rulebook, results, _ = store.season_results(view.info.id)
+    counted = {(s.event.round, s.label) for s in view.sessions if s.published}
+    return rulebook, [r for r in results if (r.round, r.session) in counted]
+
+
+# -- formatting -------------------------------------------------------------------------------------
+def _ms(value: int | None) -> str:
+    return format_duration(value) if value else ""
+
+
+def _gap(result: Result, per_class: bool) -> str:
+    if result.status is not Status.CLASSIFIED and result.laps == 0:
+        return ""
+    gap = result.class_gap if per_class else result.gap
+    return format_gap(gap.ms, gap.laps) if (gap.ms or gap.laps) else ""
+
+
+class Formatter:
+    """Everything a template formats, in the reader's language and zone."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.lang = reader.lang
+
+    def __call__(self, message: str) -> str:
+        return gettext(message, self.lang)
+
+    def ordinal(self, n: int | None) -> str:
+        return ordinal(n, self.lang) if n else ""
+
+    def status(self, status: Status) -> str:
+        return status_text(status, self.lang)
+
+    def dates(self, event: Event) -> str:
+        return format_date_range(event.start_date, event.end_date, self.lang)
+
+    def when(self, start: datetime | None, circuit_zone: str) -> Markup:
+        """A start in the circuit's zone, and in the reader's when it differs: "Sat 3 June 14:30 CEST"."""
+        if start is None:
+            return Markup(gettext("time to be announced", self.lang))
+        zone = ZoneInfo(circuit_zone)
+        local = start.astimezone(zone)
+        text = f"{format_day(local, self.lang)} {format_clock(start, zone, self.lang)}"
+        reader = self.reader.zone
+        if reader is not None and reader.key != zone.key:
+            mine = start.astimezone(reader)
+            yours = f"{format_day(mine, self.lang)} {format_clock(start, reader, self.lang)}"
+            return Markup('{} <span class="yours">({}: {})</span>').format(
+                text, gettext("your time", self.lang), yours
+            )
+        return Markup("{}").format(text)
+
+    def duration(self, session: Session) -> str:
+        if session.finish is None:
+            return ""
+        parts = []
+        if session.finish.duration_ms:
+            minutes = session.finish.duration_ms // 60_000
+            parts.append(f"{minutes} min")
+        if session.finish.laps:
+            parts.append(f"{session.finish.laps} {gettext('laps', self.lang)}")
+        return " + ".join(parts)
+
+    def session_name(self, name: str) -> str:
+        return gettext(name, self.lang)
+
+    def ms(self, value: int | None) -> str:
+        return _ms(value)
+
+    def gap(self, result: Result, per_class: bool = False) -> str:
+        return _gap(result, per_class)
+
+    def stamp(self, when: datetime) -> str:
+        zone = self.reader.zone or ZoneInfo("UTC")
+        return f"{format_day(when.astimezone(zone), self.lang)} {format_clock(when, zone, self.lang)}"
+
+
+def q(text: str) -> str:
+    """A name as one path segment."""
+    return quote(text, safe="")
+
+
+# -- rendering and caching --------------------------------------------------------------------------
+def _render(request: Request, reader: Reader, template: str, context: dict[str, Any]) -> bytes:
+    templates: Jinja2Templates = request.app.state.templates
+    path = request.url.path
+    context = {
+        **context,
+        "_": Formatter(reader),
+        "lang": reader.lang,
+        "languages": LANGUAGES,
+        "zone": reader.zone.key if reader.zone else "",
+        "zones": ZONES,
+        "path": path,
+        "q": q,
+    }
+    return templates.get_template(template).render(context).encode("utf-8")
+
+
+ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Stockholm",
+    "Europe/Paris",
+    "Europe/Rome",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Brussels",
+    "Europe/Amsterdam",
+    "America/New_York",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+
+
+def _respond(reader: Reader, body: bytes, media_type: str = "text/html; charset=utf-8") -> Response:
+    response = Response(body, media_type=media_type, headers={"Vary": "Cookie, Accept-Language"})
+    for name, value in reader.set_cookies:
+        response.set_cookie(name, value, max_age=COOKIE_AGE, samesite="lax")
+    return response
+
+
+def _page(
+    request: Request, key: Hashable, build: Callable[[Store, SeasonView, Reader], tuple[str, dict[str, Any]]]
+) -> Response:
+    store = store_of(request)
+    reader = reader_of(request)
+    cache_key = ("page", key, reader.lang, reader.zone.key if reader.zone else "", site_key(store))
+
+    def render() -> bytes:
+        template, context = build(store, season_view(store), reader)
+        return _render(request, reader, template, context)
+
+    return _respond(reader, store.document(cache_key, render))
+
+
+# -- pages ------------------------------------------------------------------------------------------
+def _winners(view: SessionView) -> list[Result]:
+    """The overall winner, then each class's winner."""
+    if view.state is None:
+        return []
+    results = view.state.classification.results
+    seen: dict[str, Result] = {}
+    for r in results:
+        if r.status is Status.CLASSIFIED and r.entry.car_class not in seen:
+            seen[r.entry.car_class] = r
+    return sorted(seen.values(), key=lambda r: r.position)
+
+
+def _class_tables(
+    store: Store, view: SeasonView, rulebook: Any, results: list[Any], teams: bool, classes: Iterable[str]
+) -> list[tuple[str, tuple[Standing, ...]]]:
+    return [(c, standings(results, rulebook, teams=teams, car_class=c)) for c in classes]
+
+
+def _classes(results: Iterable[Any]) -> list[str]:
+    return sorted({r.car_class for r in results if r.car_class})
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request) -> Response:
+def home(request: Request) -> Response:
+    def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
+        now = store.clock()
+        live = [s for s in view.sessions if s.phase == "running"]
+        upcoming = [s for s in view.sessions if s.phase == "not-started" and s.session.start]
+        upcoming.sort(key=lambda s: s.session.start or now)
+        following = next((s for s in upcoming if s.session.start and s.session.start > now), None)
+        latest = [s for s in view.sessions if s.published and s.session.kind is SessionKind.RACE][-2:]
+        rulebook, results = published_results(store, view)
+        leaders = [
+            (c, table[:3])
+            for c, table in _class_tables(store, view, rulebook, results, False, _classes(results))
+        ]
+        countdown = None
+        if following and following.session.start:
+            countdown = _countdown(following.session.start - now, reader)
+        return "home.html", {
+            "view": view,
+            "live": live,
+            "next": following,
+            "countdown": countdown,
+            "latest": [
+                (s, _winners(s), s.state.classification.results[:10] if s.state else ()) for s in latest
+            ],
+            "leaders": leaders,
+            "now": now,
+        }
+
+    return _page(request, "home", build)
+
+
+def _countdown(left: timedelta, reader: Reader) -> str:
+    days, rest = divmod(int(left.total_seconds()), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    return f"{days} {reader._('d')} {hours} {reader._('h')} {minutes} {reader._('min')}"
+
+
+@router.get("/calendar", response_class=HTMLResponse)
+def calendar_page(request: Request) -> Response:
+    def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
+        return "calendar.html", {"view": view}
+
+    return _page(request, "calendar", build)
+
+
+@router.get("/calendar.ics")
+def calendar_ics(request: Request) -> Response:
     store = store_of(request)
-    seasons = [(season, store.rounds(season.id)) for season in store.seasons()]
-    in_rounds = {s.id for _, rounds in seasons for r in rounds for s in r.sessions}
-    others = [info.session for info in store.sessions() if info.session.id not in in_rounds]
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, "index.html", {"seasons": seasons, "others": others})
+    reader = reader_of(request)
+    view = season_view(store)
+    name = f"{view.info.series.name} {view.info.year}"
+    body = season_calendar(name, view.rounds, view.changes, store.clock(), reader.lang, str(request.base_url))
+    return _respond(reader, body, "text/calendar; charset=utf-8")
+
+
+@router.get("/entries/{car}/calendar.ics")
+def entry_ics(request: Request, car: str) -> Response:
+    store = store_of(request)
+    reader = reader_of(request)
+    view = season_view(store)
+    rounds = _entry_rounds(view, car)
+    if not rounds:
+        raise Problem(404, f"no car {car!r} in {view.info.id}")
+    name = f"{view.info.series.name} {view.info.year} · #{car}"
+    body = season_calendar(name, rounds, view.changes, store.clock(), reader.lang, str(request.base_url))
+    return _respond(reader, body, "text/calendar; charset=utf-8")
+
+
+def _season_cars(store: Store, view: SeasonView) -> dict[str, Entry]:
+    cars = {e.car: e for e in store.season_entries(view.info.id)}
+    for s in view.sessions:
+        if s.state is not None:
+            for entry in s.state.entries:
+                cars.setdefault(entry.car, entry)
+    return cars
+
+
+def _entry_rounds(view: SeasonView, car: str) -> list[Event]:
+    """The rounds a car is entered in (registered in one of its sessions, or every round when the
+    round has not started yet and the car is in the season's entry list)."""
+    rounds = []
+    for event in view.rounds:
+        states = [view.by_id[s.id].state for s in event.sessions]
+        started = [st for st in states if st is not None]
+        if not started or any(car in st.entered for st in started):
+            rounds.append(event)
+    return rounds
+
+
+@router.get("/rounds/{round_id}", response_class=HTMLResponse)
+def round_page(request: Request, round_id: str) -> Response:
+    def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
+        event = next((e for e in view.rounds if e.id == round_id or str(e.round) == round_id), None)
+        if event is None:
+            raise Problem(404, f"no round {round_id!r} in {view.info.id}")
+        sessions = [view.by_id[s.id] for s in event.sessions]
+        entries: dict[str, Entry] = {}
+        for s in sessions:
+            if s.state is not None:
+                for e in s.state.entries:
+                    entries.setdefault(e.car, e)
+        if not entries:
+            entries = {e.car: e for e in store.season_entries(view.info.id)}
+        listed = sorted(entries.values(), key=lambda e: (e.car_class, len(e.number), e.number))
+        summary = [(s, _winners(s)) for s in sessions if s.published]
+        return "round.html", {
+            "view": view,
+            "event": event,
+            "sessions": sessions,
+            "entries": listed,
+            "guests": view.non_scoring,
+            "summary": summary,
+        }
+
+    return _page(request, ("round", round_id), build)
+
+
+def _points_of(store: Store, view: SeasonView, s: SessionView, c: Classification) -> dict[str, Award]:
+    rulebook = store.rulebook(view.info.rulebook)
+    results = session_results(s.event, s.id, s.session.kind, c, rulebook, view.non_scoring)
+    return {a.result.number: a for a in award_points(results, rulebook)}
+
+
+def _version(s: SessionView, as_of: int | None) -> tuple[int, str, datetime | None]:
+    """The log position to show and what it is: an asked seq, else the latest final, else the latest
+    provisional, else live."""
+    pubs = list(s.published)
+    if as_of is not None:
+        for p in pubs:
+            if p.seq == as_of:
+                return p.publication.as_of, p.publication.status.value, p.recorded_at
+        return as_of, "live", None
+    for status in (Publication.FINAL, Publication.PROVISIONAL):
+        found = [p for p in pubs if p.publication.status is status]
+        if found:
+            return found[-1].publication.as_of, status.value, found[-1].recorded_at
+    return s.seq, "live", None
+
+
+@router.get("/sessions/{session_id}", response_class=HTMLResponse)
+def session_page(request: Request, session_id: str, version: int | None = None) -> Response:
+    def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
+        s = view.by_id.get(session_id)
+        if s is None:
+            raise Problem(404, f"no session {session_id!r} in {view.info.id}")
+        context: dict[str, Any] = {"view": view, "s": s, "event": s.event, "circuit": s.event.circuit}
+        if s.state is None or not s.seq:
+            return "session.html", {**context, "state": None}
+        seq, kind, published_at = _version(s, version)
+        state = store.state(s.id, seq) if seq != s.seq else s.state
+        c = state.classification
+        awards = _points_of(store, view, s, c) if s.session.kind is not SessionKind.PRACTICE else {}
+        classes = sorted({r.entry.car_class for r in c.results if r.entry.car_class})
+        order = [r.car for r in c.results]
+        labels = {r.car: f"#{r.entry.number}" for r in c.results}
+        text = _chart_text(reader)
+        top = order[:10]
+        drawn = {
+            "lap": charts.lap_chart(state.laps, top, labels, text),
+            "gap": charts.gap_chart(state.laps, top, labels, text),
+            "times": charts.lap_time_chart(state.laps, order[:15], labels, text),
+            "stints": charts.stint_chart(state.stints(), order[:15], labels, text),
+        }
+        stints = state.stints()
+        return "session.html", {
+            **context,
+            "state": state,
+            "c": c,
+            "kind": kind,
+            "published_at": published_at,
+            "shown_seq": seq,
+            "awards": awards,
+            "classes": classes,
+            "decisions": _decisions(state, c),
+            "stops": {car: len(cs.stops) for car, cs in stints.items()},
+            "charts": {k: Markup(v) for k, v in drawn.items()},
+        }
+
+    return _page(request, ("session", session_id, version), build)
+
+
+def _decisions(state: SessionState, c: Classification) -> list[tuple[str, str, str]]:
+    """Race control's decisions as (car, what, reason)."""
+    rows = []
+    for d in state.decisions:
+        if isinstance(d, TimePenalty):
+            rows.append((d.car, f"+{d.ms / 1000:g} s", d.reason))
+        elif isinstance(d, LapDeleted):
+            rows.append((d.car, f"lap {d.lap} deleted", d.reason))
+        elif isinstance(d, LapPenalty):
+            rows.append((d.car, f"-{d.laps} lap(s)", d.reason))
+        elif isinstance(d, StatusChanged):
+            rows.append((d.car, d.status.value.upper(), d.reason))
+    return rows
+
+
+def _chart_text(reader: Reader) -> dict[str, str]:
+    _ = reader._
+    return {
+        "lap": _("Lap"),
+        "laps": _("laps"),
+        "position": _("Position"),
+        "gap_s": _("Gap to leader (s)"),
+        "lap_chart": _("Lap chart"),
+        "lap_chart_desc": _("Position of the leading cars at the end of each lap."),
+        "gap_chart": _("Gap to the leader"),
+        "gap_chart_desc": _("Seconds behind the leader at the end of each lap."),
+        "lap_times": _("Lap-time distribution"),
+        "lap_times_desc": _(
+            "Spread of each car's green-flag lap times: quartiles, median, fastest, slowest."
+        ),
+        "stints": _("Stints"),
+        "stints_desc": _("Who drove when: one segment per stint, pit stops marked."),
+    }
+
+
+@router.get("/standings", response_class=HTMLResponse)
+def standings_page(request: Request) -> Response:
+    car_class = request.query_params.get("class") or None
+    of = request.query_params.get("of", "drivers")
+    if of not in ("drivers", "teams"):
+        raise Problem(422, "of must be drivers or teams")
+
+    def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
+        rulebook, results = published_results(store, view)
+        classes = _classes(results)
+        if car_class and car_class not in classes:
+            raise Problem(404, f"no published result in class {car_class!r}; classes: {', '.join(classes)}")
+        chosen = [car_class] if car_class else classes
+        tables = _class_tables(store, view, rulebook, results, of == "teams", chosen)
+        columns = sorted({(r.round, r.session) for r in results}, key=lambda k: (k[0], _session_order(k[1])))
+        provisional = {
+            (s.event.round, s.label) for s in view.sessions if s.published and s.phase == "provisional"
+        }
+        return "standings.html", {
+            "view": view,
+            "tables": [(c, t, [_cells(st, columns) for st in t]) for c, t in tables],
+            "columns": columns,
+            "provisional": provisional,
+            "classes": classes,
+            "car_class": car_class,
+            "of": of,
+            "unpublished": [s for s in view.sessions if s.phase == "running"],
+        }
+
+    return _page(request, ("standings", car_class, of), build)
+
+
+def _session_order(label: str) -> tuple[int, str]:
+    kind = {"Q": 0, "R": 1}.get(label[:1], 2)
+    return kind, label
+
+
+def _cells(standing: Standing, columns: list[tuple[int, str]]) -> list[list[Any]]:
+    by_key: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    for line in standing.lines:
+        by_key[(line.round, line.session)].append(line)
+    return [by_key.get(k, []) for k in columns]
+
+
+def _entry_sessions(view: SeasonView, car: str) -> list[tuple[SessionView, Result]]:
+    found = []
+    for s in view.sessions:
+        if s.state is not None and s.published:
+            result = s.state.classification.result(car)
+            if result is not None:
+                found.append((s, result))
+    return found
+
+
+@router.get("/entries/{car}", response_class=HTMLResponse)
+def entry_page(request: Request, car: str) -> Response:
+    def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
+        cars = _season_cars(store, view)
+        entry = cars.get(car)
+        if entry is None:
+            raise Problem(404, f"no car {car!r} in {view.info.id}")
+        rows = _entry_sessions(view, car)
+        points: dict[int, Any] = defaultdict(int)
+        scored: dict[str, Any] = {}
+        for s, _result in rows:
+            if s.session.kind is not SessionKind.PRACTICE:
+                award = _points_of(store, view, s, s.state.classification if s.state else None).get(  # type: ignore[arg-type]
+                    entry.number or car
+                )
+                if award is not None:
+                    points[s.event.round] += award.points
+                    scored[s.id] = award.points
+        stints = []
+        text = _chart_text(reader)
+        for s, _result in rows:
+            if s.session.kind is SessionKind.RACE and s.state is not None:
+                car_stints = s.state.stints().get(car)
+                if car_stints is not None:
+                    driving: dict[str, int] = defaultdict(int)
+                    for stint in car_stints.stints:
+                        driving[stint.driver_name] += stint.driving_ms
+                    chart = charts.stint_chart({car: car_stints}, [car], {car: f"#{entry.number}"}, text)
+                    stints.append((s, car_stints, dict(driving), Markup(chart)))
+        return "entry.html", {
+            "view": view,
+            "entry": entry,
+            "rows": rows,
+            "points": sorted(points.items()),
+            "scored": scored,
+            "stints": stints,
+            "guest": car in view.non_scoring,
+        }
+
+    return _page(request, ("entry", car), build)
+
+
+@router.get("/drivers/{name}", response_class=HTMLResponse)
+def driver_page(request: Request, name: str) -> Response:
+    def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
+        cars = [e for e in _season_cars(store, view).values() if any(d.name == name for d in e.drivers)]
+        if not cars:
+            raise Problem(404, f"no driver {name!r} in {view.info.id}")
+        driver = next(d for d in cars[0].drivers if d.name == name)
+        rows = [(s, r) for e in cars for s, r in _entry_sessions(view, e.car)]
+        rows.sort(key=lambda sr: (sr[0].event.round, sr[0].session.start or datetime.min))
+        rulebook, results = published_results(store, view)
+        mine = [
+            (c, st)
+            for c in _classes(results)
+            for st in standings(results, rulebook, car_class=c)
+            if st.competitor == name
+        ]
+        return "driver.html", {"view": view, "driver": driver, "cars": cars, "rows": rows, "standing": mine}
+
+    return _page(request, ("driver", name), build)
+
+
+@router.get("/teams/{name}", response_class=HTMLResponse)
+def team_page(request: Request, name: str) -> Response:
+    def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
+        cars = [e for e in _season_cars(store, view).values() if e.team == name]
+        if not cars:
+            raise Problem(404, f"no team {name!r} in {view.info.id}")
+        rows = [(s, r) for e in cars for s, r in _entry_sessions(view, e.car)]
+        rows.sort(key=lambda sr: (sr[0].event.round, sr[0].session.start or datetime.min, sr[1].position))
+        rulebook, results = published_results(store, view)
+        mine = [
+            (c, st)
+            for c in _classes(results)
+            for st in standings(results, rulebook, teams=True, car_class=c)
+            if st.competitor == name
+        ]
+        return "team.html", {"view": view, "team": name, "cars": cars, "rows": rows, "standing": mine}
+
+    return _page(request, ("team", name), build)
+
+
+@router.get("/static/{name}")
+def static_file(name: str) -> Response:
+    if name not in STATIC:
+        raise Problem(404, f"no static file {name!r}")
+    media = "text/javascript" if name.endswith(".js") else "text/css"
+    body = resources.files("chequered.web").joinpath(f"static/{name}").read_bytes()
+    return Response(body, media_type=f"{media}; charset=utf-8", headers={"Cache-Control": "max-age=300"})

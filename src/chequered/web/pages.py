@@ -42,6 +42,7 @@ from chequered.media.i18n import (
     status_text,
 )
 from chequered.store.championship import session_label, session_results, standings
+from chequered.store.errors import NotFoundError
 from chequered.store.readmodels import SessionState
 from chequered.store.schedule import start_changes
 from chequered.store.season import SeasonInfo, non_scoring_cars
@@ -51,7 +52,7 @@ from chequered.web.problems import Problem
 
 router = APIRouter(include_in_schema=False)
 COOKIE_AGE = 365 * 24 * 3600
-STATIC = ("site.js", "site.css", "live.js", "live.css")
+STATIC = ("site.js", "site.css", "live.js", "live.css", "docs.js")
 
 
 # -- the reader: language and zone ------------------------------------------------------------------
@@ -686,3 +687,76 @@ def static_file(name: str) -> Response:
     media = "text/javascript" if name.endswith(".js") else "text/css"
     body = resources.files("chequered.web").joinpath(f"static/{name}").read_bytes()
     return Response(body, media_type=f"{media}; charset=utf-8", headers={"Cache-Control": "max-age=300"})
+
+
+_BOARD_TEXT = (
+    "Car",
+    "Flag",
+    "laps to go",
+    "to go",
+    "green",
+    "yellow",
+    "red",
+    "finish",
+    "PIT",
+    "OUT",
+    "STOP",
+    "Team",
+    "Laps",
+    "Int",
+    "Best",
+    "Stops",
+    "live",
+    "reconnecting…",
+)
+
+
+@router.get("/live/{session_id}", response_class=HTMLResponse)
+def live_page(request: Request, session_id: str) -> Response:
+    """The live timing board: HTML and a static script over the WebSocket; the title names the event
+    and the session, and a session not yet started says when it starts."""
+    store = store_of(request)
+    reader = reader_of(request)
+    try:
+        info = store.session(session_id)
+    except NotFoundError:
+        raise Problem(404, f"no session {session_id}") from None
+    session = info.session
+    event = None
+    if info.season_id:
+        event = next((e for e in store.rounds(info.season_id) if e.id == info.round_id), None)
+    fmt = Formatter(reader)
+    title = f"{event.name}: {fmt.session_name(session.name)}" if event else session.name
+    starts = fmt.when(session.start, event.circuit.timezone if event else "UTC")
+    context = {
+        "session_id": session_id,
+        "title": title,
+        "starts": starts,
+        "board_text": {key: reader._(key) for key in _BOARD_TEXT},
+        "view": None,
+    }
+    return _respond(reader, _render(request, reader, "live.html", context))
+
+
+_SWAGGER = {"swagger-ui.css": "text/css", "swagger-ui-bundle.js": "text/javascript"}
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs() -> Response:
+    """Swagger UI from the files of the ``swagger-ui-bundle`` package: the docs work with no internet."""
+    body = resources.files("chequered.web").joinpath("templates/docs.html").read_bytes()
+    return HTMLResponse(body)
+
+
+@router.get("/static/swagger/{name}")
+def swagger_file(name: str) -> Response:
+    from pathlib import Path
+
+    import swagger_ui_bundle
+
+    if name not in _SWAGGER:
+        raise Problem(404, f"no Swagger UI file {name!r}")
+    body = (Path(swagger_ui_bundle.swagger_ui_path) / name).read_bytes()
+    return Response(
+        body, media_type=f"{_SWAGGER[name]}; charset=utf-8", headers={"Cache-Control": "max-age=3600"}
+    )

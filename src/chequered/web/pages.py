@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Request, Response
@@ -67,8 +67,9 @@ class Reader:
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
-    if not name or len(name) > 64:
+    if not name or len(name) > 96:
         return None
+    name = unquote(name.strip('"'))  # a cookie set by site.js is URL-encoded, one set here quoted
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -236,6 +237,10 @@ class Formatter:
         return _ms(value)
 
     def gap(self, result: Result, per_class: bool = False) -> str:
+        gap = result.class_gap if per_class else result.gap
+        if gap.laps:
+            unit = gettext("lap" if gap.laps == 1 else "laps", self.lang)
+            return f"+{gap.laps} {unit}"
         return _gap(result, per_class)
 
     def stamp(self, when: datetime) -> str:
@@ -404,6 +409,16 @@ def _season_cars(store: Store, view: SeasonView) -> dict[str, Entry]:
     return cars
 
 
+def _all_entries(store: Store, view: SeasonView) -> list[Entry]:
+    """Every distinct entry of the season: a number raced by another crew in another round is two."""
+    found = {e: None for e in store.season_entries(view.info.id)}
+    for s in view.sessions:
+        if s.state is not None:
+            for entry in s.state.entries:
+                found.setdefault(entry, None)
+    return list(found)
+
+
 def _entry_rounds(view: SeasonView, car: str) -> list[Event]:
     """The rounds a car is entered in (registered in one of its sessions, or every round when the
     round has not started yet and the car is in the season's entry list)."""
@@ -500,7 +515,7 @@ def session_page(request: Request, session_id: str, version: int | None = None) 
             "shown_seq": seq,
             "awards": awards,
             "classes": classes,
-            "decisions": _decisions(state, c),
+            "decisions": _decisions(state, reader),
             "stops": {car: len(cs.stops) for car, cs in stints.items()},
             "charts": {k: Markup(v) for k, v in drawn.items()},
         }
@@ -508,18 +523,19 @@ def session_page(request: Request, session_id: str, version: int | None = None) 
     return _page(request, ("session", session_id, version), build)
 
 
-def _decisions(state: SessionState, c: Classification) -> list[tuple[str, str, str]]:
+def _decisions(state: SessionState, reader: Reader) -> list[tuple[str, str, str]]:
     """Race control's decisions as (car, what, reason)."""
-    rows = []
+    _ = reader._
+    rows: list[tuple[str, str, str]] = []
     for d in state.decisions:
         if isinstance(d, TimePenalty):
             rows.append((d.car, f"+{d.ms / 1000:g} s", d.reason))
         elif isinstance(d, LapDeleted):
-            rows.append((d.car, f"lap {d.lap} deleted", d.reason))
+            rows.append((d.car, _("lap {lap} deleted").format(lap=d.lap), d.reason))
         elif isinstance(d, LapPenalty):
-            rows.append((d.car, f"-{d.laps} lap(s)", d.reason))
+            rows.append((d.car, _("{laps} lap(s) deducted").format(laps=d.laps), d.reason))
         elif isinstance(d, StatusChanged):
-            rows.append((d.car, d.status.value.upper(), d.reason))
+            rows.append((d.car, status_text(d.status, reader.lang), d.reason))
     return rows
 
 
@@ -639,14 +655,14 @@ def entry_page(request: Request, car: str) -> Response:
     return _page(request, ("entry", car), build)
 
 
-@router.get("/drivers/{name}", response_class=HTMLResponse)
+@router.get("/drivers/{name:path}", response_class=HTMLResponse)
 def driver_page(request: Request, name: str) -> Response:
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
-        cars = [e for e in _season_cars(store, view).values() if any(d.name == name for d in e.drivers)]
+        cars = [e for e in _all_entries(store, view) if any(d.name == name for d in e.drivers)]
         if not cars:
             raise Problem(404, f"no driver {name!r} in {view.info.id}")
         driver = next(d for d in cars[0].drivers if d.name == name)
-        rows = [(s, r) for e in cars for s, r in _entry_sessions(view, e.car)]
+        rows = [(s, r) for e in cars for s, r in _entry_sessions(view, e.car) if r.entry == e]
         rows.sort(key=lambda sr: (sr[0].event.round, sr[0].session.start or datetime.min))
         rulebook, results = published_results(store, view)
         mine = [
@@ -660,13 +676,13 @@ def driver_page(request: Request, name: str) -> Response:
     return _page(request, ("driver", name), build)
 
 
-@router.get("/teams/{name}", response_class=HTMLResponse)
+@router.get("/teams/{name:path}", response_class=HTMLResponse)
 def team_page(request: Request, name: str) -> Response:
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
-        cars = [e for e in _season_cars(store, view).values() if e.team == name]
+        cars = [e for e in _all_entries(store, view) if e.team == name]
         if not cars:
             raise Problem(404, f"no team {name!r} in {view.info.id}")
-        rows = [(s, r) for e in cars for s, r in _entry_sessions(view, e.car)]
+        rows = [(s, r) for e in cars for s, r in _entry_sessions(view, e.car) if r.entry == e]
         rows.sort(key=lambda sr: (sr[0].event.round, sr[0].session.start or datetime.min, sr[1].position))
         rulebook, results = published_results(store, view)
         mine = [

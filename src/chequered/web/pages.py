@@ -214,6 +214,8 @@ class Formatter:
         if reader is not None and reader.key != zone.key:
             mine = start.astimezone(reader)
             yours = f"{format_day(mine, self.lang)} {format_clock(start, reader, self.lang)}"
+            if yours == text:  # another zone name with the same clock and abbreviation
+                return Markup("{}").format(text)
             return Markup('{} <span class="yours">({}: {})</span>').format(
                 text, gettext("your time", self.lang), yours
             )
@@ -694,6 +696,11 @@ def team_page(request: Request, name: str) -> Response:
         return "team.html", {"view": view, "team": name, "cars": cars, "rows": rows, "standing": mine}
 
     return _page(request, ("team", name), build)
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)
 
 
 @router.get("/static/{name}")

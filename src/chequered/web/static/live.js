@@ -150,7 +150,9 @@ function startLiveBoard(board) {
       tr.tabIndex = 0;
       cell(tr, "pos", only ? c.class_position : c.position);
       cell(tr, "", c.number || c.car);
-      cell(tr, "cpos", (c.class || "") + " " + (c.class_position || ""));
+      const cpos = cell(tr, "cpos");
+      cpos.appendChild(el("span", "cls", (c.class || "") + " "));
+      cpos.appendChild(document.createTextNode(String(c.class_position || "")));
       const who = cell(tr, "who");
       who.appendChild(el("span", "driver", c.driver || ""));
       who.appendChild(el("small", "team wide", c.team || ""));

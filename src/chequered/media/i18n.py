@@ -37,8 +37,10 @@ def _catalog_languages() -> tuple[str, ...]:
 LANGUAGES: tuple[str, ...] = (SOURCE, *_catalog_languages())
 
 
-def babel_locale(lang: str) -> str:
-    return _LOCALES.get(lang, lang)
+@lru_cache(maxsize=16)
+def babel_locale(lang: str) -> Locale:
+    """Babel's locale of a language, parsed once (parsing costs more than formatting)."""
+    return Locale.parse(_LOCALES.get(lang, lang))
 
 
 @lru_cache(maxsize=16)
@@ -85,7 +87,7 @@ _SUFFIXES = {
 
 def ordinal(n: int, lang: str) -> str:
     """``42nd`` / ``42:a``: the number with the language's ordinal suffix (Babel's ordinal plural rule)."""
-    form = Locale.parse(babel_locale(lang)).ordinal_form(n)
+    form = babel_locale(lang).ordinal_form(n)
     suffixes = _SUFFIXES.get(lang, {})
     return f"{n}{suffixes.get(form, suffixes.get('other', '.'))}"
 

@@ -10,11 +10,11 @@ penalty or publication, or a moved session, renders it anew. No page carries inl
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,8 +26,9 @@ from markupsafe import Markup
 from chequered.core.classification import Classification, Result
 from chequered.core.events import LapDeleted, LapPenalty, Publication, StatusChanged, TimePenalty
 from chequered.core.model import Entry, Event, Session, SessionKind, Status
-from chequered.core.points import Award, award_points
-from chequered.core.standings import Standing
+from chequered.core.points import Award, Awards, SessionResult, award_points
+from chequered.core.rulebook import Rulebook
+from chequered.core.standings import Standing, driver_standings, team_standings
 from chequered.core.timefmt import format_duration, format_gap
 from chequered.media import charts
 from chequered.media.calendar import season_calendar
@@ -41,9 +42,9 @@ from chequered.media.i18n import (
     ordinal,
     status_text,
 )
-from chequered.store.championship import session_label, session_results, standings
+from chequered.store.championship import session_label, session_results
 from chequered.store.errors import NotFoundError
-from chequered.store.readmodels import SessionState
+from chequered.store.readmodels import Cache, SessionState
 from chequered.store.schedule import start_changes
 from chequered.store.season import SeasonInfo, non_scoring_cars
 from chequered.store.store import Store
@@ -127,10 +128,29 @@ class SeasonView:
     sessions: list[SessionView]
     changes: dict[str, int]
     non_scoring: frozenset[str]
+    rulebook: Rulebook
+    results: list[SessionResult]
     by_id: dict[str, SessionView] = field(default_factory=dict)
+    _awards: Awards | None = None
+    _tables: dict[tuple[bool, str], tuple[Standing, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {s.id: s for s in self.sessions}
+
+    @property
+    def classes(self) -> list[str]:
+        return sorted({r.car_class for r in self.results if r.car_class})
+
+    def standings(self, teams: bool, car_class: str) -> tuple[Standing, ...]:
+        """One class's drivers' or teams' standings from the published results, points awarded once
+        for the season (a render of a page after a new event reuses them)."""
+        key = (teams, car_class)
+        if key not in self._tables:
+            if self._awards is None:
+                self._awards = award_points(self.results, self.rulebook)
+            compute = team_standings if teams else driver_standings
+            self._tables[key] = compute(self._awards, self.rulebook, None, car_class)
+        return self._tables[key]
 
 
 def _season(store: Store) -> SeasonInfo:
@@ -140,20 +160,34 @@ def _season(store: Store) -> SeasonInfo:
     return seasons[-1]
 
 
-def site_key(store: Store) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
-    """What every page depends on: the season, each session's head, each session's start moves."""
-    info = _season(store)
-    ids = [s.id for event in store.rounds(info.id) for s in event.sessions]
-    heads = store.heads(ids)
-    changes = start_changes(store.database, ids)
-    return info.id, tuple(heads.get(i, 0) for i in ids), tuple(changes.get(i, 0) for i in ids)
+_SITE_KEY = (
+    "SELECT CAST((SELECT coalesce(max(seq), 0) FROM event) AS TEXT) || ':' || "
+    "CAST((SELECT coalesce(sum(start_changes), 0) FROM session) AS TEXT) || ':' || "
+    "CAST((SELECT count(*) FROM session) AS TEXT)"
+)
 
 
-def season_view(store: Store) -> SeasonView:
+def site_key(store: Store) -> str:
+    """What every page depends on, in one cheap query: the store's last event (a lap, penalty or
+    publication anywhere), the start moves and the sessions there are."""
+    return str(store.database.quick_scalar(_SITE_KEY, ()))
+
+
+def season_view(request: Request) -> SeasonView:
+    """The season as every page reads it, built once per change of the store (``site_key``) and shared
+    by every page, language and zone."""
+    store = store_of(request)
+    cache: Cache | None = getattr(request.app.state, "site_cache", None)
+    if cache is None:
+        cache = request.app.state.site_cache = Cache(4)
+    return cast(SeasonView, cache.get_or_build(("season", site_key(store)), lambda: _build_view(store)))
+
+
+def _build_view(store: Store) -> SeasonView:
     info = _season(store)
     rounds = store.rounds(info.id)
     ids = [s.id for event in rounds for s in event.sessions]
-    heads = store.heads(ids)
+    heads = {i: store.latest(i) for i in ids}
     sessions = [
         SessionView(event, s, heads.get(s.id, 0), store.state(s.id, heads[s.id]) if heads.get(s.id) else None)
         for event in rounds
@@ -161,15 +195,11 @@ def season_view(store: Store) -> SeasonView:
     ]
     with store.database.read() as conn:
         guests = non_scoring_cars(conn, info.id)
-    return SeasonView(info, rounds, sessions, start_changes(store.database, ids), guests)
-
-
-def published_results(store: Store, view: SeasonView) -> tuple[Any, list[Any]]:
-    """The season's scoring results, only from sessions with published results (provisional or final):
-    a running or unpublished session scores nothing on the site."""
-    rulebook, results, _ = store.season_results(view.info.id)
-    counted = {(s.event.round, s.label) for s in view.sessions if s.published}
-    return rulebook, [r for r in results if (r.round, r.session) in counted]
+    rulebook, results, _ = store.season_results(info.id)
+    # only sessions with published results (provisional or final) count on the site
+    counted = {(s.event.round, s.label) for s in sessions if s.published}
+    published = [r for r in results if (r.round, r.session) in counted]
+    return SeasonView(info, rounds, sessions, start_changes(store.database, ids), guests, rulebook, published)
 
 
 # -- formatting -------------------------------------------------------------------------------------
@@ -303,7 +333,7 @@ def _page(
     cache_key = ("page", key, reader.lang, reader.zone.key if reader.zone else "", site_key(store))
 
     def render() -> bytes:
-        template, context = build(store, season_view(store), reader)
+        template, context = build(store, season_view(request), reader)
         return _render(request, reader, template, context)
 
     return _respond(reader, store.document(cache_key, render))
@@ -322,16 +352,6 @@ def _winners(view: SessionView) -> list[Result]:
     return sorted(seen.values(), key=lambda r: r.position)
 
 
-def _class_tables(
-    store: Store, view: SeasonView, rulebook: Any, results: list[Any], teams: bool, classes: Iterable[str]
-) -> list[tuple[str, tuple[Standing, ...]]]:
-    return [(c, standings(results, rulebook, teams=teams, car_class=c)) for c in classes]
-
-
-def _classes(results: Iterable[Any]) -> list[str]:
-    return sorted({r.car_class for r in results if r.car_class})
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
@@ -341,11 +361,7 @@ def home(request: Request) -> Response:
         upcoming.sort(key=lambda s: s.session.start or now)
         following = next((s for s in upcoming if s.session.start and s.session.start > now), None)
         latest = [s for s in view.sessions if s.published and s.session.kind is SessionKind.RACE][-2:]
-        rulebook, results = published_results(store, view)
-        leaders = [
-            (c, table[:3])
-            for c, table in _class_tables(store, view, rulebook, results, False, _classes(results))
-        ]
+        leaders = [(c, view.standings(False, c)[:3]) for c in view.classes]
         countdown = None
         if following and following.session.start:
             countdown = _countdown(following.session.start - now, reader)
@@ -383,7 +399,7 @@ def calendar_page(request: Request) -> Response:
 def calendar_ics(request: Request) -> Response:
     store = store_of(request)
     reader = reader_of(request)
-    view = season_view(store)
+    view = season_view(request)
     name = f"{view.info.series.name} {view.info.year}"
     body = season_calendar(name, view.rounds, view.changes, store.clock(), reader.lang, str(request.base_url))
     return _respond(reader, body, "text/calendar; charset=utf-8")
@@ -393,7 +409,7 @@ def calendar_ics(request: Request) -> Response:
 def entry_ics(request: Request, car: str) -> Response:
     store = store_of(request)
     reader = reader_of(request)
-    view = season_view(store)
+    view = season_view(request)
     rounds = _entry_rounds(view, car)
     if not rounds:
         raise Problem(404, f"no car {car!r} in {view.info.id}")
@@ -569,13 +585,14 @@ def standings_page(request: Request) -> Response:
         raise Problem(422, "of must be drivers or teams")
 
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
-        rulebook, results = published_results(store, view)
-        classes = _classes(results)
+        classes = view.classes
         if car_class and car_class not in classes:
             raise Problem(404, f"no published result in class {car_class!r}; classes: {', '.join(classes)}")
         chosen = [car_class] if car_class else classes
-        tables = _class_tables(store, view, rulebook, results, of == "teams", chosen)
-        columns = sorted({(r.round, r.session) for r in results}, key=lambda k: (k[0], _session_order(k[1])))
+        tables = [(c, view.standings(of == "teams", c)) for c in chosen]
+        columns = sorted(
+            {(r.round, r.session) for r in view.results}, key=lambda k: (k[0], _session_order(k[1]))
+        )
         provisional = {
             (s.event.round, s.label) for s in view.sessions if s.published and s.phase == "provisional"
         }
@@ -666,13 +683,7 @@ def driver_page(request: Request, name: str) -> Response:
         driver = next(d for d in cars[0].drivers if d.name == name)
         rows = [(s, r) for e in cars for s, r in _entry_sessions(view, e.car) if r.entry == e]
         rows.sort(key=lambda sr: (sr[0].event.round, sr[0].session.start or datetime.min))
-        rulebook, results = published_results(store, view)
-        mine = [
-            (c, st)
-            for c in _classes(results)
-            for st in standings(results, rulebook, car_class=c)
-            if st.competitor == name
-        ]
+        mine = [(c, st) for c in view.classes for st in view.standings(False, c) if st.competitor == name]
         return "driver.html", {"view": view, "driver": driver, "cars": cars, "rows": rows, "standing": mine}
 
     return _page(request, ("driver", name), build)
@@ -686,13 +697,7 @@ def team_page(request: Request, name: str) -> Response:
             raise Problem(404, f"no team {name!r} in {view.info.id}")
         rows = [(s, r) for e in cars for s, r in _entry_sessions(view, e.car) if r.entry == e]
         rows.sort(key=lambda sr: (sr[0].event.round, sr[0].session.start or datetime.min, sr[1].position))
-        rulebook, results = published_results(store, view)
-        mine = [
-            (c, st)
-            for c in _classes(results)
-            for st in standings(results, rulebook, teams=True, car_class=c)
-            if st.competitor == name
-        ]
+        mine = [(c, st) for c in view.classes for st in view.standings(True, c) if st.competitor == name]
         return "team.html", {"view": view, "team": name, "cars": cars, "rows": rows, "standing": mine}
 
     return _page(request, ("team", name), build)

@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -133,6 +134,7 @@ class SeasonView:
     by_id: dict[str, SessionView] = field(default_factory=dict)
     _awards: Awards | None = None
     _tables: dict[tuple[bool, str], tuple[Standing, ...]] = field(default_factory=dict)
+    _by_result: dict[tuple[int, str, str], Award] | None = None
 
     def __post_init__(self) -> None:
         self.by_id = {s.id: s for s in self.sessions}
@@ -141,15 +143,24 @@ class SeasonView:
     def classes(self) -> list[str]:
         return sorted({r.car_class for r in self.results if r.car_class})
 
+    def awards(self) -> Awards:
+        if self._awards is None:
+            self._awards = award_points(self.results, self.rulebook)
+        return self._awards
+
+    def award(self, round_: int, label: str, number: str) -> Award | None:
+        """What a car's published result in one session scored."""
+        if self._by_result is None:
+            self._by_result = {(a.result.round, a.result.session, a.result.number): a for a in self.awards()}
+        return self._by_result.get((round_, label, number))
+
     def standings(self, teams: bool, car_class: str) -> tuple[Standing, ...]:
         """One class's drivers' or teams' standings from the published results, points awarded once
         for the season (a render of a page after a new event reuses them)."""
         key = (teams, car_class)
         if key not in self._tables:
-            if self._awards is None:
-                self._awards = award_points(self.results, self.rulebook)
             compute = team_standings if teams else driver_standings
-            self._tables[key] = compute(self._awards, self.rulebook, None, car_class)
+            self._tables[key] = compute(self.awards(), self.rulebook, None, car_class)
         return self._tables[key]
 
 
@@ -325,9 +336,10 @@ def _respond(reader: Reader, body: bytes, media_type: str = "text/html; charset=
     return response
 
 
-def _page(
+async def _page(
     request: Request, key: Hashable, build: Callable[[Store, SeasonView, Reader], tuple[str, dict[str, Any]]]
 ) -> Response:
+    """A page from the cache (answered on the event loop), else rendered in the thread pool."""
     store = store_of(request)
     reader = reader_of(request)
     cache_key = ("page", key, reader.lang, reader.zone.key if reader.zone else "", site_key(store))
@@ -336,7 +348,10 @@ def _page(
         template, context = build(store, season_view(request), reader)
         return _render(request, reader, template, context)
 
-    return _respond(reader, store.document(cache_key, render))
+    body = store.cached(cache_key)
+    if body is None:
+        body = await run_in_threadpool(store.document, cache_key, render)
+    return _respond(reader, body)
 
 
 # -- pages ------------------------------------------------------------------------------------------
@@ -353,7 +368,7 @@ def _winners(view: SessionView) -> list[Result]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> Response:
+async def home(request: Request) -> Response:
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
         now = store.clock()
         live = [s for s in view.sessions if s.phase == "running"]
@@ -377,7 +392,7 @@ def home(request: Request) -> Response:
             "now": now,
         }
 
-    return _page(request, "home", build)
+    return await _page(request, "home", build)
 
 
 def _countdown(left: timedelta, reader: Reader) -> str:
@@ -388,21 +403,27 @@ def _countdown(left: timedelta, reader: Reader) -> str:
 
 
 @router.get("/calendar", response_class=HTMLResponse)
-def calendar_page(request: Request) -> Response:
+async def calendar_page(request: Request) -> Response:
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
         return "calendar.html", {"view": view}
 
-    return _page(request, "calendar", build)
+    return await _page(request, "calendar", build)
 
 
 @router.get("/calendar.ics")
 def calendar_ics(request: Request) -> Response:
     store = store_of(request)
     reader = reader_of(request)
-    view = season_view(request)
-    name = f"{view.info.series.name} {view.info.year}"
-    body = season_calendar(name, view.rounds, view.changes, store.clock(), reader.lang, str(request.base_url))
-    return _respond(reader, body, "text/calendar; charset=utf-8")
+
+    def build() -> bytes:
+        view = season_view(request)
+        name = f"{view.info.series.name} {view.info.year}"
+        return season_calendar(
+            name, view.rounds, view.changes, store.clock(), reader.lang, str(request.base_url)
+        )
+
+    key = ("calendar.ics", reader.lang, str(request.base_url), site_key(store))
+    return _respond(reader, store.document(key, build), "text/calendar; charset=utf-8")
 
 
 @router.get("/entries/{car}/calendar.ics")
@@ -450,7 +471,7 @@ def _entry_rounds(view: SeasonView, car: str) -> list[Event]:
 
 
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
-def round_page(request: Request, round_id: str) -> Response:
+async def round_page(request: Request, round_id: str) -> Response:
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
         event = next((e for e in view.rounds if e.id == round_id or str(e.round) == round_id), None)
         if event is None:
@@ -474,7 +495,7 @@ def round_page(request: Request, round_id: str) -> Response:
             "summary": summary,
         }
 
-    return _page(request, ("round", round_id), build)
+    return await _page(request, ("round", round_id), build)
 
 
 def _points_of(store: Store, view: SeasonView, s: SessionView, c: Classification) -> dict[str, Award]:
@@ -500,7 +521,7 @@ def _version(s: SessionView, as_of: int | None) -> tuple[int, str, datetime | No
 
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
-def session_page(request: Request, session_id: str, version: int | None = None) -> Response:
+async def session_page(request: Request, session_id: str, version: int | None = None) -> Response:
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
         s = view.by_id.get(session_id)
         if s is None:
@@ -538,7 +559,7 @@ def session_page(request: Request, session_id: str, version: int | None = None) 
             "charts": {k: Markup(v) for k, v in drawn.items()},
         }
 
-    return _page(request, ("session", session_id, version), build)
+    return await _page(request, ("session", session_id, version), build)
 
 
 def _decisions(state: SessionState, reader: Reader) -> list[tuple[str, str, str]]:
@@ -578,7 +599,7 @@ def _chart_text(reader: Reader) -> dict[str, str]:
 
 
 @router.get("/standings", response_class=HTMLResponse)
-def standings_page(request: Request) -> Response:
+async def standings_page(request: Request) -> Response:
     car_class = request.query_params.get("class") or None
     of = request.query_params.get("of", "drivers")
     if of not in ("drivers", "teams"):
@@ -607,7 +628,7 @@ def standings_page(request: Request) -> Response:
             "unpublished": [s for s in view.sessions if s.phase == "running"],
         }
 
-    return _page(request, ("standings", car_class, of), build)
+    return await _page(request, ("standings", car_class, of), build)
 
 
 def _session_order(label: str) -> tuple[int, str]:
@@ -633,7 +654,7 @@ def _entry_sessions(view: SeasonView, car: str) -> list[tuple[SessionView, Resul
 
 
 @router.get("/entries/{car}", response_class=HTMLResponse)
-def entry_page(request: Request, car: str) -> Response:
+async def entry_page(request: Request, car: str) -> Response:
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
         cars = _season_cars(store, view)
         entry = cars.get(car)
@@ -643,13 +664,10 @@ def entry_page(request: Request, car: str) -> Response:
         points: dict[int, Any] = defaultdict(int)
         scored: dict[str, Any] = {}
         for s, _result in rows:
-            if s.session.kind is not SessionKind.PRACTICE:
-                award = _points_of(store, view, s, s.state.classification if s.state else None).get(  # type: ignore[arg-type]
-                    entry.number or car
-                )
-                if award is not None:
-                    points[s.event.round] += award.points
-                    scored[s.id] = award.points
+            award = view.award(s.event.round, s.label, entry.number or car)
+            if award is not None:
+                points[s.event.round] += award.points
+                scored[s.id] = award.points
         stints = []
         text = _chart_text(reader)
         for s, _result in rows:
@@ -671,11 +689,11 @@ def entry_page(request: Request, car: str) -> Response:
             "guest": car in view.non_scoring,
         }
 
-    return _page(request, ("entry", car), build)
+    return await _page(request, ("entry", car), build)
 
 
 @router.get("/drivers/{name:path}", response_class=HTMLResponse)
-def driver_page(request: Request, name: str) -> Response:
+async def driver_page(request: Request, name: str) -> Response:
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
         cars = [e for e in _all_entries(store, view) if any(d.name == name for d in e.drivers)]
         if not cars:
@@ -686,11 +704,11 @@ def driver_page(request: Request, name: str) -> Response:
         mine = [(c, st) for c in view.classes for st in view.standings(False, c) if st.competitor == name]
         return "driver.html", {"view": view, "driver": driver, "cars": cars, "rows": rows, "standing": mine}
 
-    return _page(request, ("driver", name), build)
+    return await _page(request, ("driver", name), build)
 
 
 @router.get("/teams/{name:path}", response_class=HTMLResponse)
-def team_page(request: Request, name: str) -> Response:
+async def team_page(request: Request, name: str) -> Response:
     def build(store: Store, view: SeasonView, reader: Reader) -> tuple[str, dict[str, Any]]:
         cars = [e for e in _all_entries(store, view) if e.team == name]
         if not cars:
@@ -700,7 +718,7 @@ def team_page(request: Request, name: str) -> Response:
         mine = [(c, st) for c in view.classes for st in view.standings(True, c) if st.competitor == name]
         return "team.html", {"view": view, "team": name, "cars": cars, "rows": rows, "standing": mine}
 
-    return _page(request, ("team", name), build)
+    return await _page(request, ("team", name), build)
 
 
 @router.get("/favicon.ico")

@@ -31,11 +31,11 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def main() -> None:
     from fastapi.testclient import TestClient
+    from tests.conftest import FixedClock
+    from tests.site_season import build_season_store
 
     from chequered.web.app import create_app
     from chequered.web.deps import Settings
-    from tests.conftest import FixedClock
-    from tests.site_season import build_season_store
 
     load = os.getloadavg()[0]
     print(f"  (machine load average {load:.1f} on {os.cpu_count()} cores: figures fall as it rises)")
@@ -45,7 +45,10 @@ def main() -> None:
         started = time.perf_counter()
         store = build_season_store(f"sqlite:///{db}", FixedClock(), rounds=6, grid_size=55, live_round=6)
         cars = len(store.state("2023-monza-R1", store.position("2023-monza-R1")).entries)
-        print(f"  (season built in {time.perf_counter() - started:.0f} s: {store.count():,} events, {cars} cars)")
+        print(
+            f"  (season built in {time.perf_counter() - started:.0f} s: "
+            f"{store.count():,} events, {cars} cars)"
+        )
         entry = store.state("2023-monza-R1", store.position("2023-monza-R1")).classification.results[0].entry
         pages = {
             "home": "/",

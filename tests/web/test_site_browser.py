@@ -150,19 +150,19 @@ def test_switches_and_following_a_car(served: tuple[str, Store]) -> None:
         page.goto(base + "/calendar", wait_until="networkidle")
         # the browser's zone is remembered on the first visit (site.js) and the times follow it
         assert "EDT" in page.inner_text("main")
-        page.select_option("#tz", "Europe/Stockholm")
-        page.wait_for_load_state("networkidle")
-        assert "Europe/Stockholm" in page.url and "EDT" not in page.inner_text("main")
+        with page.expect_navigation():
+            page.select_option("#tz", "Europe/Stockholm")  # site.js submits the form on change
+        assert "tz=Europe%2FStockholm" in page.url and "EDT" not in page.inner_text("main")
         page.goto(base + "/calendar", wait_until="networkidle")
         assert "EDT" not in page.inner_text("main")  # remembered
-        page.click("a[hreflang=sv]")
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            page.click("a[hreflang=sv]")
         assert "Kalender" in page.inner_text("h1")
         page.goto(base + "/", wait_until="networkidle")
         assert "Senaste resultat" in page.inner_text("main")  # remembered
         link = page.locator("main table a[href^='/entries/']").first
         number = link.inner_text()
-        link.click()
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():
+            link.click()
         assert "/entries/" in page.url and number in page.inner_text("h1")
         browser.close()

@@ -22,14 +22,14 @@ from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from chequered.core.classification import Classification, Result
 from chequered.core.events import LapDeleted, LapPenalty, Publication, StatusChanged, TimePenalty
 from chequered.core.model import Entry, Event, Session, SessionKind, Status
 from chequered.core.points import Award, Awards, SessionResult, award_points
 from chequered.core.rulebook import Rulebook
-from chequered.core.standings import Standing, driver_standings, team_standings
+from chequered.core.standings import Standing, countback, driver_standings, earliest_best, team_standings
 from chequered.core.timefmt import format_duration, format_gap
 from chequered.media import charts
 from chequered.media.calendar import season_calendar
@@ -135,6 +135,18 @@ class SeasonView:
     _awards: Awards | None = None
     _tables: dict[tuple[bool, str], tuple[Standing, ...]] = field(default_factory=dict)
     _by_result: dict[tuple[int, str, str], Award] | None = None
+    _rows: dict[tuple[bool, str, str], list[StandingRow]] = field(default_factory=dict)
+    _memo: dict[Hashable, Any] = field(default_factory=dict)
+
+    def memo(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        """What a page works out from this version of the season (stints, charts, a car's sessions),
+        worked out once and shared by every page, language and zone that reads it."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
+    def stints(self, s: SessionState) -> dict[str, Any]:
+        return cast(dict[str, Any], self.memo(("stints", s.info.session.id, s.seq), s.stints))
 
     def __post_init__(self) -> None:
         self.by_id = {s.id: s for s in self.sessions}
@@ -163,6 +175,23 @@ class SeasonView:
             self._tables[key] = compute(self.awards(), self.rulebook, None, car_class)
         return self._tables[key]
 
+    def columns(self) -> list[tuple[int, str]]:
+        """The standings' round-by-round columns: every published scoring session, in running order."""
+        return sorted(
+            {(r.round, r.session) for r in self.results}, key=lambda k: (k[0], _session_order(k[1]))
+        )
+
+    def standing_rows(self, teams: bool, car_class: str, lang: str) -> list[StandingRow]:
+        """One class's standings as the page shows them (place with ties, the tie-break that decided,
+        each round's cells as HTML), built once per season version and language: the reader's zone
+        does not change a standings table, and a table of hundreds of drivers is too slow to lay out
+        cell by cell in the template on every render."""
+        key = (teams, car_class, lang)
+        if key not in self._rows:
+            table = self.standings(teams, car_class)
+            self._rows[key] = _standing_rows(table, self.columns(), self.rulebook.tie_break, lang)
+        return self._rows[key]
+
 
 def _season(store: Store) -> SeasonInfo:
     seasons = store.seasons()
@@ -188,17 +217,25 @@ def season_view(request: Request) -> SeasonView:
     """The season as every page reads it, built once per change of the store (``site_key``) and shared
     by every page, language and zone."""
     store = store_of(request)
-    cache: Cache | None = getattr(request.app.state, "site_cache", None)
+    state = request.app.state
+    cache: Cache | None = getattr(state, "site_cache", None)
     if cache is None:
-        cache = request.app.state.site_cache = Cache(4)
-    return cast(SeasonView, cache.get_or_build(("season", site_key(store)), lambda: _build_view(store)))
+        cache = state.site_cache = Cache(4)
+        state.site_results = Cache(512)
+    results: Cache = state.site_results
+    return cast(
+        SeasonView, cache.get_or_build(("season", site_key(store)), lambda: _build_view(store, results))
+    )
 
 
-def _build_view(store: Store) -> SeasonView:
+def _build_view(store: Store, scored: Cache) -> SeasonView:
+    """The season at the store's heads. A session whose log has not moved reuses its folded state (the
+    store caches it per log position) and its points input (``scored``, per session and position): a
+    new lap or penalty refolds and rescores only its own session."""
     info = _season(store)
     rounds = store.rounds(info.id)
     ids = [s.id for event in rounds for s in event.sessions]
-    heads = {i: store.latest(i) for i in ids}
+    heads = store.heads(ids)
     sessions = [
         SessionView(event, s, heads.get(s.id, 0), store.state(s.id, heads[s.id]) if heads.get(s.id) else None)
         for event in rounds
@@ -206,10 +243,18 @@ def _build_view(store: Store) -> SeasonView:
     ]
     with store.database.read() as conn:
         guests = non_scoring_cars(conn, info.id)
-    rulebook, results, _ = store.season_results(info.id)
-    # only sessions with published results (provisional or final) count on the site
-    counted = {(s.event.round, s.label) for s in sessions if s.published}
-    published = [r for r in results if (r.round, r.session) in counted]
+    rulebook = store.rulebook(info.rulebook)
+    published: list[SessionResult] = []
+    for s in sessions:  # only sessions with published results (provisional or final) count on the site
+        if s.published and s.state is not None:
+            state = s.state
+            key = ("scored", s.id, s.seq, info.rulebook, guests)
+
+            def score(s: SessionView = s, state: SessionState = state) -> list[SessionResult]:
+                c = state.classification
+                return session_results(s.event, s.id, s.session.kind, c, rulebook, guests)
+
+            published.extend(cast(list[SessionResult], scored.get_or_build(key, score)))
     return SeasonView(info, rounds, sessions, start_changes(store.database, ids), guests, rulebook, published)
 
 
@@ -450,12 +495,16 @@ def _season_cars(store: Store, view: SeasonView) -> dict[str, Entry]:
 
 def _all_entries(store: Store, view: SeasonView) -> list[Entry]:
     """Every distinct entry of the season: a number raced by another crew in another round is two."""
-    found = {e: None for e in store.season_entries(view.info.id)}
-    for s in view.sessions:
-        if s.state is not None:
-            for entry in s.state.entries:
-                found.setdefault(entry, None)
-    return list(found)
+
+    def build() -> list[Entry]:
+        found = {e: None for e in store.season_entries(view.info.id)}
+        for s in view.sessions:
+            if s.state is not None:
+                for entry in s.state.entries:
+                    found.setdefault(entry, None)
+        return list(found)
+
+    return cast(list[Entry], view.memo("entries", build))
 
 
 def _entry_rounds(view: SeasonView, car: str) -> list[Event]:
@@ -538,13 +587,17 @@ async def session_page(request: Request, session_id: str, version: int | None = 
         labels = {r.car: f"#{r.entry.number}" for r in c.results}
         text = _chart_text(reader)
         top = order[:10]
-        drawn = {
-            "lap": charts.lap_chart(state.laps, top, labels, text),
-            "gap": charts.gap_chart(state.laps, top, labels, text),
-            "times": charts.lap_time_chart(state.laps, order[:15], labels, text),
-            "stints": charts.stint_chart(state.stints(), order[:15], labels, text),
-        }
-        stints = state.stints()
+        stints = view.stints(state)
+
+        def draw() -> dict[str, str]:
+            return {
+                "lap": charts.lap_chart(state.laps, top, labels, text),
+                "gap": charts.gap_chart(state.laps, top, labels, text),
+                "times": charts.lap_time_chart(state.laps, order[:15], labels, text),
+                "stints": charts.stint_chart(stints, order[:15], labels, text),
+            }
+
+        drawn = view.memo(("charts", s.id, seq, reader.lang), draw)
         return "session.html", {
             **context,
             "state": state,
@@ -610,16 +663,14 @@ async def standings_page(request: Request) -> Response:
         if car_class and car_class not in classes:
             raise Problem(404, f"no published result in class {car_class!r}; classes: {', '.join(classes)}")
         chosen = [car_class] if car_class else classes
-        tables = [(c, view.standings(of == "teams", c)) for c in chosen]
-        columns = sorted(
-            {(r.round, r.session) for r in view.results}, key=lambda k: (k[0], _session_order(k[1]))
-        )
+        tables = [(c, view.standing_rows(of == "teams", c, reader.lang)) for c in chosen]
+        columns = view.columns()
         provisional = {
             (s.event.round, s.label) for s in view.sessions if s.published and s.phase == "provisional"
         }
         return "standings.html", {
             "view": view,
-            "tables": [(c, t, [_cells(st, columns) for st in t]) for c, t in tables],
+            "tables": tables,
             "columns": columns,
             "provisional": provisional,
             "classes": classes,
@@ -636,21 +687,73 @@ def _session_order(label: str) -> tuple[int, str]:
     return kind, label
 
 
-def _cells(standing: Standing, columns: list[tuple[int, str]]) -> list[list[Any]]:
-    by_key: dict[tuple[int, str], list[Any]] = defaultdict(list)
-    for line in standing.lines:
-        by_key[(line.round, line.session)].append(line)
-    return [by_key.get(k, []) for k in columns]
+@dataclass(frozen=True, slots=True)
+class StandingRow:
+    standing: Standing
+    place: str  # "2", or "=2" for competitors level after every tie-break
+    note: str  # why the competitor is ahead of the next one level on points, or ""
+    cells: Markup  # the round-by-round cells, <td> each
+
+
+def _standing_rows(
+    table: tuple[Standing, ...], columns: list[tuple[int, str]], tie_break: tuple[str, ...], lang: str
+) -> list[StandingRow]:
+    index = {k: i for i, k in enumerate(columns)}
+    dropped = escape(gettext("dropped", lang))
+    rows = []
+    for i, st in enumerate(table):
+        shared = any(
+            0 <= j < len(table) and j != i and table[j].position == st.position for j in (i - 1, i + 1)
+        )
+        place = f"={st.position}" if shared else str(st.position)
+        after = table[i + 1] if i + 1 < len(table) else None
+        note = ""
+        if after is not None and after.points == st.points and after.position != st.position:
+            note = _tie_note(st, after, tie_break, lang)
+        cells: list[list[str]] = [[] for _ in columns]
+        for line in st.lines:
+            at = index.get((line.round, line.session))
+            if at is None:
+                continue
+            text = f"{line.points}{'P' if line.pole else ''}"
+            cells[at].append(f'<s title="{dropped}">{text}</s>' if line.dropped else text)
+        html = "".join(f'<td class="num">{" ".join(c)}</td>' for c in cells)
+        rows.append(StandingRow(st, place, note, Markup(html)))
+    return rows
+
+
+def _tie_note(ahead: Standing, behind: Standing, tie_break: tuple[str, ...], lang: str) -> str:
+    """Why ``ahead`` is placed before ``behind`` on the same points: the first tie-break that told them
+    apart, as the rulebook orders them ("ahead on countback: 2 wins to 1")."""
+    for rule in tie_break:
+        if rule == "countback":
+            mine, theirs = countback(ahead.lines), countback(behind.lines)
+            width = max(len(mine), len(theirs))
+            mine, theirs = mine + (0,) * (width - len(mine)), theirs + (0,) * (width - len(theirs))
+            for place, (a, b) in enumerate(zip(mine, theirs, strict=True), start=1):
+                if a != b:
+                    if place == 1:
+                        return gettext("ahead on countback: {a} wins to {b}", lang).format(a=a, b=b)
+                    return gettext("ahead on countback: {a} {place} places to {b}", lang).format(
+                        a=a, b=b, place=ordinal(place, lang)
+                    )
+        elif rule == "earliest_best" and earliest_best(ahead.lines) != earliest_best(behind.lines):
+            return gettext("ahead on the earliest best result", lang)
+    return ""
 
 
 def _entry_sessions(view: SeasonView, car: str) -> list[tuple[SessionView, Result]]:
-    found = []
-    for s in view.sessions:
-        if s.state is not None and s.published:
-            result = s.state.classification.result(car)
-            if result is not None:
-                found.append((s, result))
-    return found
+    """A car's published results, session by session (every car's indexed once per season version)."""
+
+    def build() -> dict[str, list[tuple[SessionView, Result]]]:
+        found: dict[str, list[tuple[SessionView, Result]]] = defaultdict(list)
+        for s in view.sessions:
+            if s.state is not None and s.published:
+                for result in s.state.classification.results:
+                    found[result.car].append((s, result))
+        return found
+
+    return list(cast(dict[str, list[tuple[SessionView, Result]]], view.memo("by car", build)).get(car, ()))
 
 
 @router.get("/entries/{car}", response_class=HTMLResponse)
@@ -672,7 +775,7 @@ async def entry_page(request: Request, car: str) -> Response:
         text = _chart_text(reader)
         for s, _result in rows:
             if s.session.kind is SessionKind.RACE and s.state is not None:
-                car_stints = s.state.stints().get(car)
+                car_stints = view.stints(s.state).get(car)
                 if car_stints is not None:
                     driving: dict[str, int] = defaultdict(int)
                     for stint in car_stints.stints:

@@ -857,6 +857,8 @@ _BOARD_TEXT = (
     "Stops",
     "live",
     "reconnecting…",
+    "lap {lap} deleted",
+    "{laps} lap(s) deducted",
 )
 
 
@@ -881,7 +883,10 @@ def live_page(request: Request, session_id: str) -> Response:
         "session_id": session_id,
         "title": title,
         "starts": starts,
-        "board_text": {key: reader._(key) for key in _BOARD_TEXT},
+        "board_text": {
+            **{key: reader._(key) for key in _BOARD_TEXT},
+            **{f"status:{status.value}": status_text(status, reader.lang) for status in Status},
+        },
         "view": None,
     }
     return _respond(reader, _render(request, reader, "live.html", context))

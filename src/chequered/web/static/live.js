@@ -57,7 +57,7 @@ function startLiveBoard(board) {
   let session = {};
   let lastSeq = null;
   const pending = [];  // messages waiting for the delay to pass: [receivedAt, message]
-  const ticker = [];   // race control: flags and status changes, as they were applied (so, delayed)
+  const ticker = [];   // race control: flags and decisions, as they were applied (so, delayed)
   const opened = new Set();
   const delayInput = document.getElementById("delay");
   const view = document.getElementById("view");
@@ -68,6 +68,16 @@ function startLiveBoard(board) {
     ticker.length = Math.min(ticker.length, 20);
   }
 
+  // A race control decision in words: "Car 7: +5 s · track limits" (shown as text, never as HTML).
+  function decisionText(m) {
+    let what = "";
+    if (m.kind === "time_penalty") what = "+" + (m.ms / 1000) + " s";
+    else if (m.kind === "lap_deleted") what = t("lap {lap} deleted").replace("{lap}", m.lap);
+    else if (m.kind === "lap_penalty") what = t("{laps} lap(s) deducted").replace("{laps}", m.laps);
+    else if (m.kind === "status") what = t("status:" + m.status);
+    return t("Car") + " " + (m.number || m.car) + ": " + what + (m.text ? " · " + m.text : "");
+  }
+
   function apply(message, receivedAt) {
     if (message.type === "snapshot" || message.type === "keyframe") {
       cars.clear();
@@ -75,11 +85,9 @@ function startLiveBoard(board) {
       session = Object.assign({}, message.board.session);
       clockAt = receivedAt;
     } else {
+      for (const decision of message.messages || []) note(decisionText(decision));
       for (const [car, changes] of Object.entries(message.cars)) {
         const before = cars.get(car);
-        if (before && changes.status && changes.status !== before.status) {
-          note(t("Car") + " " + (before.number || car) + ": " + String(changes.status).toUpperCase());
-        }
         cars.set(car, Object.assign(before || { car: car }, changes));
       }
       if (message.session.flag && message.session.flag !== session.flag) {

@@ -21,7 +21,7 @@ def test_ties_and_countback_are_shown() -> None:
         ("Ann", "Silver", [_line(1, "R1", 1, 20), _line(1, "R2", 3, 10)]),
         ("Bo", "Silver", [_line(1, "R1", 2, 15), _line(1, "R2", 2, 15)]),
         ("Cy", "Silver", [_line(1, "R1", 2, 15), _line(1, "R2", 2, 15)]),
-        ("Di", "Silver", [_line(1, "R1", 4, 8, dropped=True), _line(1, "R2", 5, 6)]),
+        ("<i>Di</i>", "Silver", [_line(1, "R1", 4, 8, dropped=True), _line(1, "R2", 5, 6)]),
     ]
     table = rank(competitors, held, DEFAULT_RULEBOOK)
     assert "countback" in DEFAULT_RULEBOOK.tie_break
@@ -30,11 +30,13 @@ def test_ties_and_countback_are_shown() -> None:
         ("Ann", "1"),
         ("Bo", "=2"),
         ("Cy", "=2"),
-        ("Di", "4"),
+        ("<i>Di</i>", "4"),
     ]
     assert rows[0].note == "ahead on countback: 1 wins to 0"
     assert rows[1].note == rows[2].note == rows[3].note == ""
     assert rows[3].cells.count("<td") == 2 and '<s title="dropped">8</s>' in rows[3].cells
+    assert rows[1].html.startswith("<tr><td>=2</td>") and "ahead on countback: 1 wins to 0" in rows[0].html
+    assert "&lt;i&gt;Di&lt;/i&gt;" in rows[3].html and "<i>" not in rows[3].html
     swedish = _standing_rows(table, held, DEFAULT_RULEBOOK.tie_break, "sv")
     assert swedish[0].note == "före på särskiljning: 1 segrar mot 0"
 

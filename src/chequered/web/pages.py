@@ -189,7 +189,7 @@ class SeasonView:
         key = (teams, car_class, lang)
         if key not in self._rows:
             table = self.standings(teams, car_class)
-            self._rows[key] = _standing_rows(table, self.columns(), self.rulebook.tie_break, lang)
+            self._rows[key] = _standing_rows(table, self.columns(), self.rulebook.tie_break, lang, teams)
         return self._rows[key]
 
 
@@ -547,10 +547,9 @@ async def round_page(request: Request, round_id: str) -> Response:
     return await _page(request, ("round", round_id), build)
 
 
-def _points_of(store: Store, view: SeasonView, s: SessionView, c: Classification) -> dict[str, Award]:
-    rulebook = store.rulebook(view.info.rulebook)
-    results = session_results(s.event, s.id, s.session.kind, c, rulebook, view.non_scoring)
-    return {a.result.number: a for a in award_points(results, rulebook)}
+def _points_of(view: SeasonView, s: SessionView, c: Classification) -> dict[str, Award]:
+    results = session_results(s.event, s.id, s.session.kind, c, view.rulebook, view.non_scoring)
+    return {a.result.number: a for a in award_points(results, view.rulebook)}
 
 
 def _version(s: SessionView, as_of: int | None) -> tuple[int, str, datetime | None]:
@@ -581,7 +580,6 @@ async def session_page(request: Request, session_id: str, version: int | None = 
         seq, kind, published_at = _version(s, version)
         state = store.state(s.id, seq) if seq != s.seq else s.state
         c = state.classification
-        awards = _points_of(store, view, s, c) if s.session.kind is not SessionKind.PRACTICE else {}
         classes = sorted({r.entry.car_class for r in c.results if r.entry.car_class})
         order = [r.car for r in c.results]
         labels = {r.car: f"#{r.entry.number}" for r in c.results}
@@ -597,6 +595,12 @@ async def session_page(request: Request, session_id: str, version: int | None = 
                 "stints": charts.stint_chart(stints, order[:15], labels, text),
             }
 
+        def tables() -> Markup:
+            stops = {car: len(cs.stops) for car, cs in stints.items()}
+            awards = _points_of(view, s, c) if s.session.kind is not SessionKind.PRACTICE else {}
+            fragment = {"c": c, "classes": classes, "awards": awards, "stops": stops}
+            return Markup(_render(request, reader, "session_tables.html", fragment).decode("utf-8"))
+
         drawn = view.memo(("charts", s.id, seq, reader.lang), draw)
         return "session.html", {
             **context,
@@ -605,10 +609,8 @@ async def session_page(request: Request, session_id: str, version: int | None = 
             "kind": kind,
             "published_at": published_at,
             "shown_seq": seq,
-            "awards": awards,
-            "classes": classes,
+            "tables": view.memo(("tables", s.id, seq, reader.lang), tables),
             "decisions": _decisions(state, reader),
-            "stops": {car: len(cs.stops) for car, cs in stints.items()},
             "charts": {k: Markup(v) for k, v in drawn.items()},
         }
 
@@ -693,10 +695,15 @@ class StandingRow:
     place: str  # "2", or "=2" for competitors level after every tie-break
     note: str  # why the competitor is ahead of the next one level on points, or ""
     cells: Markup  # the round-by-round cells, <td> each
+    html: Markup  # the whole <tr>
 
 
 def _standing_rows(
-    table: tuple[Standing, ...], columns: list[tuple[int, str]], tie_break: tuple[str, ...], lang: str
+    table: tuple[Standing, ...],
+    columns: list[tuple[int, str]],
+    tie_break: tuple[str, ...],
+    lang: str,
+    teams: bool = False,
 ) -> list[StandingRow]:
     index = {k: i for i, k in enumerate(columns)}
     dropped = escape(gettext("dropped", lang))
@@ -717,8 +724,13 @@ def _standing_rows(
                 continue
             text = f"{line.points}{'P' if line.pole else ''}"
             cells[at].append(f'<s title="{dropped}">{text}</s>' if line.dropped else text)
-        html = "".join(f'<td class="num">{" ".join(c)}</td>' for c in cells)
-        rows.append(StandingRow(st, place, note, Markup(html)))
+        html = Markup("".join(f'<td class="num">{" ".join(c)}</td>' for c in cells))
+        link = f"/{'teams' if teams else 'drivers'}/{q(st.competitor)}"
+        tie = Markup(' <small class="tie">{}</small>').format(note) if note else ""
+        row = Markup(
+            '<tr><td>{}</td><td><a href="{}">{}</a>{}</td><td class="num"><strong>{}</strong></td>'
+        ).format(place, link, st.competitor, tie, st.points)
+        rows.append(StandingRow(st, place, note, html, row + html + Markup("</tr>\n")))
     return rows
 
 

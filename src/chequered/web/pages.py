@@ -123,6 +123,18 @@ class SessionView:
 
 
 @dataclass(slots=True)
+class Scoring:
+    """Points and standings of one set of published results: shared by every season view with the
+    same published sessions at the same log positions, so laps of a running (unpublished) race, or a
+    moved start, do not award the season's points again."""
+
+    awards: Awards | None = None
+    tables: dict[tuple[bool, str], tuple[Standing, ...]] = field(default_factory=dict)
+    by_result: dict[tuple[int, str, str], Award] | None = None
+    rows: dict[tuple[bool, str, str], list[StandingRow]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class SeasonView:
     info: SeasonInfo
     rounds: list[Event]
@@ -131,11 +143,8 @@ class SeasonView:
     non_scoring: frozenset[str]
     rulebook: Rulebook
     results: list[SessionResult]
+    scoring: Scoring = field(default_factory=Scoring)
     by_id: dict[str, SessionView] = field(default_factory=dict)
-    _awards: Awards | None = None
-    _tables: dict[tuple[bool, str], tuple[Standing, ...]] = field(default_factory=dict)
-    _by_result: dict[tuple[int, str, str], Award] | None = None
-    _rows: dict[tuple[bool, str, str], list[StandingRow]] = field(default_factory=dict)
     _memo: dict[Hashable, Any] = field(default_factory=dict)
 
     def memo(self, key: Hashable, build: Callable[[], Any]) -> Any:
@@ -156,24 +165,26 @@ class SeasonView:
         return sorted({r.car_class for r in self.results if r.car_class})
 
     def awards(self) -> Awards:
-        if self._awards is None:
-            self._awards = award_points(self.results, self.rulebook)
-        return self._awards
+        if self.scoring.awards is None:
+            self.scoring.awards = award_points(self.results, self.rulebook)
+        return self.scoring.awards
 
     def award(self, round_: int, label: str, number: str) -> Award | None:
         """What a car's published result in one session scored."""
-        if self._by_result is None:
-            self._by_result = {(a.result.round, a.result.session, a.result.number): a for a in self.awards()}
-        return self._by_result.get((round_, label, number))
+        if self.scoring.by_result is None:
+            awards = self.awards()
+            self.scoring.by_result = {(a.result.round, a.result.session, a.result.number): a for a in awards}
+        return self.scoring.by_result.get((round_, label, number))
 
     def standings(self, teams: bool, car_class: str) -> tuple[Standing, ...]:
         """One class's drivers' or teams' standings from the published results, points awarded once
         for the season (a render of a page after a new event reuses them)."""
         key = (teams, car_class)
-        if key not in self._tables:
+        tables = self.scoring.tables
+        if key not in tables:
             compute = team_standings if teams else driver_standings
-            self._tables[key] = compute(self.awards(), self.rulebook, None, car_class)
-        return self._tables[key]
+            tables[key] = compute(self.awards(), self.rulebook, None, car_class)
+        return tables[key]
 
     def columns(self) -> list[tuple[int, str]]:
         """The standings' round-by-round columns: every published scoring session, in running order."""
@@ -187,10 +198,11 @@ class SeasonView:
         does not change a standings table, and a table of hundreds of drivers is too slow to lay out
         cell by cell in the template on every render."""
         key = (teams, car_class, lang)
-        if key not in self._rows:
+        rows = self.scoring.rows
+        if key not in rows:
             table = self.standings(teams, car_class)
-            self._rows[key] = _standing_rows(table, self.columns(), self.rulebook.tie_break, lang, teams)
-        return self._rows[key]
+            rows[key] = _standing_rows(table, self.columns(), self.rulebook.tie_break, lang, teams)
+        return rows[key]
 
 
 def _season(store: Store) -> SeasonInfo:
@@ -255,7 +267,12 @@ def _build_view(store: Store, scored: Cache) -> SeasonView:
                 return session_results(s.event, s.id, s.session.kind, c, rulebook, guests)
 
             published.extend(cast(list[SessionResult], scored.get_or_build(key, score)))
-    return SeasonView(info, rounds, sessions, start_changes(store.database, ids), guests, rulebook, published)
+    counted = tuple((s.id, s.seq) for s in sessions if s.published and s.state is not None)
+    scoring = cast(
+        Scoring, scored.get_or_build(("scoring", info.id, info.rulebook, guests, counted), Scoring)
+    )
+    changes = start_changes(store.database, ids)
+    return SeasonView(info, rounds, sessions, changes, guests, rulebook, published, scoring)
 
 
 # -- formatting -------------------------------------------------------------------------------------

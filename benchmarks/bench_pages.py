@@ -14,6 +14,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from zoneinfo import available_timezones
 
 from benchmarks.bench_store import _free_port, _load, _serve
@@ -22,11 +23,38 @@ from benchmarks.common import figure
 CONNECTIONS = 50
 LOAD_SECONDS = 5.0
 RENDERS = 40
+LAPS = 10
 
 
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _after_laps(store: Any, client: Any) -> None:
+    """A lap of the running race makes a new season view: its rebuild (the one session refolded, the
+    rest reused) and the standings and home pages rendered after it."""
+    from chequered.core.events import LapCompleted
+
+    running = next(
+        s.id
+        for event in store.rounds(store.seasons()[-1].id)
+        for s in event.sessions
+        if store.latest(s.id) and not store.state(s.id, store.latest(s.id)).publications
+    )
+    last = store.state(running, store.latest(running)).laps[-1]
+    times: dict[str, list[float]] = {"/standings": [], "/": []}
+    for i in range(1, LAPS + 1):
+        lap = last._replace(lap=last.lap + i, elapsed_ms=last.elapsed_ms + 100_000 * i)
+        store.append(running, [LapCompleted(lap)], "bench")
+        for path, found in times.items():
+            start = time.perf_counter()
+            client.get(path)
+            found.append((time.perf_counter() - start) * 1000)
+    for path, found in times.items():
+        what = f"after a lap of the running race, {path} (season view rebuilt)"
+        figure(f"{what}: median", statistics.median(found), "ms")
+        figure(f"{what}: p99", _percentile(found, 0.99), "ms", "< 100")
 
 
 def main() -> None:
@@ -80,6 +108,7 @@ def main() -> None:
                     client.get(path)
                     cached.append((time.perf_counter() - start) * 1000)
                 figure(f"{name}: cached median (in process)", statistics.median(cached), "ms")
+            _after_laps(store, client)
         store.close()
 
         port = _free_port()

@@ -144,7 +144,7 @@ def test_migrations_are_applied_once_and_reopening_keeps_data(database_url: str,
     again = Store.open(database_url, clock, rulebooks.load)
     assert [s.id for s in again.seasons()] == ["gt4-test-2023"]
     with again.database.read() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     again.close()
 
 
@@ -166,7 +166,7 @@ def test_a_database_of_the_first_schema_is_upgraded_and_keeps_its_entries(
     database.engine.dispose()
     store = Store.open(database_url, clock, rulebooks.load)
     with store.database.read() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         assert conn.execute(sa.select(schema.entry.c.car, schema.entry.c.scores)).all() == [("7", True)]
     store.close()
 

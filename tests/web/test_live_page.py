@@ -20,6 +20,7 @@ from chequered.core.events import (
     LogEvent,
     SessionOpened,
     StatusChanged,
+    TimePenalty,
 )
 from chequered.core.model import Session, SessionKind, Status
 from chequered.importers.rmonitor.records import RawLine, read_capture
@@ -138,10 +139,17 @@ def test_live_board_in_chromium(served: tuple[str, Store]) -> None:
         page.locator("#delay").fill("120")
         before = page.locator("#rows").inner_text()
         store.append(SESSION, [StatusChanged(leader, Status.EXCLUDED, "test: excluded")], "test")
+        store.append(SESSION, [TimePenalty(leader, 5_000, "<b>track</b> limits")], "test")
         page.wait_for_timeout(1500)
         assert page.locator("#rows").inner_text() == before
+        assert "test: excluded" not in page.locator("#ticker").inner_text()  # held back too
         page.locator("#delay").fill("0")
         page.wait_for_function(
             "car => document.querySelector('#rows tr')?.dataset.car !== car", arg=leader, timeout=10_000
         )
+        # race control's decisions in the ticker, as text
+        page.wait_for_function("() => document.querySelector('#ticker').innerText.includes('limits')")
+        ticker = page.locator("#ticker").inner_text()
+        assert "test: excluded" in ticker and "EXC (Excluded)" in ticker
+        assert "+5 s · <b>track</b> limits" in ticker and page.locator("#ticker b").count() == 0
         browser.close()

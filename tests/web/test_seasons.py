@@ -52,7 +52,8 @@ def test_entries_and_sessions(client: TestClient) -> None:
 def test_index_page_links_rounds_sessions_and_api(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert 'href="/openapi.json"' in page.text
-    assert 'href="/api/sessions/r1-ricard-r1"' in page.text
+    assert 'href="/docs"' in page.text
+    assert 'href="/rounds/' in page.text and 'href="/calendar"' in page.text
+    assert 'href="/sessions/r1-ricard-r1"' in client.get("/calendar").text
     assert "Round 2" in page.text
     assert client.get("/openapi.json").json()["info"]["title"] == "chequered"

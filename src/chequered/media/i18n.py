@@ -1,64 +1,130 @@
-"""Language helpers of the press kit and the public pages: ordinals, status words and date ranges written
-as each language writes them ("42nd" / "42:a", "June 2nd-4th" / "2–4 juni"), by Babel's CLDR data."""
+"""Languages: gettext catalogs for UI text, Babel for dates, numbers and ordinals.
+
+English is the source language (its strings are the msgids); every other language is a catalog at
+``chequered/locale/<lang>/LC_MESSAGES/messages.po``, compiled in memory on first use. Adding a language
+is adding a catalog: ``LANGUAGES`` lists what is there.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import io
+from datetime import date, datetime, tzinfo
+from functools import lru_cache
+from importlib import resources
 
 from babel import Locale
-from babel.dates import format_date
+from babel.core import negotiate_locale
+from babel.dates import format_date, format_datetime, format_interval
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
 
 from chequered.core.model import Status
 
-_EN_SUFFIX = {"one": "st", "two": "nd", "few": "rd", "other": "th"}
-_STATUS = {
-    "en": {
-        Status.CLASSIFIED: "Classified",
-        Status.NOT_CLASSIFIED: "NC (Not classified)",
-        Status.RETIRED: "DNF (Retired)",
-        Status.DID_NOT_START: "DNS (Did not start)",
-        Status.DISQUALIFIED: "DSQ (Disqualified)",
-        Status.EXCLUDED: "Excluded",
-    },
-    "sv": {
-        Status.CLASSIFIED: "Klassad",
-        Status.NOT_CLASSIFIED: "NC (ej klassad)",
-        Status.RETIRED: "DNF (bröt)",
-        Status.DID_NOT_START: "DNS (startade inte)",
-        Status.DISQUALIFIED: "DSQ (diskvalificerad)",
-        Status.EXCLUDED: "Utesluten",
-    },
+SOURCE = "en"
+DOMAIN = "messages"
+# Babel's locale for each language: British English writes "3–4 June" and "21st", as the seeds do.
+_LOCALES = {"en": "en_GB", "sv": "sv_SE"}
+
+
+def _catalog_languages() -> tuple[str, ...]:
+    root = resources.files("chequered") / "locale"
+    found = [p.name for p in root.iterdir() if p.is_dir() and (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()]
+    return tuple(sorted(found))
+
+
+LANGUAGES: tuple[str, ...] = (SOURCE, *_catalog_languages())
+
+
+@lru_cache(maxsize=16)
+def babel_locale(lang: str) -> Locale:
+    """Babel's locale of a language, parsed once (parsing costs more than formatting)."""
+    return Locale.parse(_LOCALES.get(lang, lang))
+
+
+@lru_cache(maxsize=16)
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog of ``lang`` (English: the msgids as they are)."""
+    if lang == SOURCE:
+        return NullTranslations()
+    if lang not in LANGUAGES:
+        raise ValueError(f"no catalog for language {lang!r}; languages: {', '.join(LANGUAGES)}")
+    path = resources.files("chequered") / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as po:
+        catalog = read_po(po, locale=babel_locale(lang), domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def gettext(message: str, lang: str) -> str:
+    return translations(lang).gettext(message)
+
+
+def choose_language(asked: str | None, remembered: str | None, accept_language: str | None) -> str:
+    """``?lang=`` first, then the remembered choice (cookie), then the browser's Accept-Language."""
+    for candidate in (asked, remembered):
+        if candidate in LANGUAGES:
+            return candidate
+    if accept_language:
+        preferred = [part.split(";")[0].strip().replace("-", "_") for part in accept_language.split(",")]
+        found = negotiate_locale(preferred, list(LANGUAGES), sep="_")
+        if found:
+            return found
+        for tag in preferred:  # "sv_SE" for a catalog "sv"
+            if tag.split("_")[0] in LANGUAGES:
+                return tag.split("_")[0]
+    return SOURCE
+
+
+_SUFFIXES = {
+    "en": {"one": "st", "two": "nd", "few": "rd", "other": "th"},
+    "sv": {"one": ":a", "other": ":e"},
 }
 
 
-def _locale(lang: str) -> Locale:
-    if lang not in _STATUS:
-        raise ValueError(f"language {lang!r} is not supported; use one of {', '.join(sorted(_STATUS))}")
-    return Locale.parse(lang)
-
-
 def ordinal(n: int, lang: str) -> str:
-    """``42nd`` in English, ``42:a`` in Swedish (CLDR's ordinal plural forms: sv "one" = :a, else :e)."""
-    form = _locale(lang).ordinal_form(n)
-    if lang == "sv":
-        return f"{n}:{'a' if form == 'one' else 'e'}"
-    return f"{n}{_EN_SUFFIX[form]}"
+    """``42nd`` / ``42:a``: the number with the language's ordinal suffix (Babel's ordinal plural rule)."""
+    form = babel_locale(lang).ordinal_form(n)
+    suffixes = _SUFFIXES.get(lang, {})
+    return f"{n}{suffixes.get(form, suffixes.get('other', '.'))}"
+
+
+_STATUS = {
+    Status.CLASSIFIED: "Classified",
+    Status.NOT_CLASSIFIED: "NC (Not classified)",
+    Status.RETIRED: "DNF (Retired)",
+    Status.DID_NOT_START: "DNS (Did not start)",
+    Status.DISQUALIFIED: "DSQ (Disqualified)",
+    Status.EXCLUDED: "EXC (Excluded)",
+}
 
 
 def status_text(status: Status, lang: str) -> str:
-    """A result status as a press release writes it: "DNF (Retired)", "DNS (startade inte)"."""
-    _locale(lang)
-    return _STATUS[lang][status]
+    """A result's status in words, as press releases print it: "DNF (Retired)" / "DNF (Bröt)"."""
+    return gettext(_STATUS[status], lang)
 
 
 def format_date_range(start: date, end: date, lang: str) -> str:
-    """A weekend's dates: "June 2nd-4th", "June 29th-July 2nd" / "2–4 juni", "29 juni–2 juli"."""
-    locale = _locale(lang)
-    if lang == "sv":
-        if (start.year, start.month) == (end.year, end.month):
-            return f"{start.day}–{format_date(end, 'd MMMM', locale=locale)}"
-        return f"{format_date(start, 'd MMMM', locale=locale)}–{format_date(end, 'd MMMM', locale=locale)}"
-    first = f"{format_date(start, 'MMMM', locale=locale)} {ordinal(start.day, lang)}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{first}-{ordinal(end.day, lang)}"
-    return f"{first}-{format_date(end, 'MMMM', locale=locale)} {ordinal(end.day, lang)}"
+    """A weekend's dates: "3–4 June" / "3–4 juni", "30 June–2 July" across months."""
+    if start == end:
+        return format_date(start, "d MMMM", locale=babel_locale(lang))
+    text = format_interval(start, end, "MMMMd", locale=babel_locale(lang))
+    return text.replace(" – ", "–").replace("\u2009–\u2009", "–")
+
+
+def format_day(when: date | datetime, lang: str) -> str:
+    """ "Sat 3 June" / "lör 3 juni"."""
+    return format_date(when, "EEE d MMMM", locale=babel_locale(lang))
+
+
+def format_clock(when: datetime, zone: tzinfo, lang: str) -> str:
+    """A wall-clock time in ``zone`` with the zone's abbreviation, DST-correct: "14:30 CEST"."""
+    local = when.astimezone(zone)
+    return f"{format_datetime(local, 'HH:mm', locale=babel_locale(lang))} {local.strftime('%Z')}"
+
+
+def format_number(value: float, lang: str) -> str:
+    return format_decimal(value, locale=babel_locale(lang))

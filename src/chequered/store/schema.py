@@ -63,6 +63,8 @@ session = sa.Table(
     sa.Column("duration_ms", sa.BigInteger, nullable=True),
     sa.Column("laps", sa.Integer, nullable=True),
     sa.Column("start", _WHEN, nullable=True),
+    # how many times the start was moved (calendars bump their SEQUENCE with it); see store/schedule.py
+    sa.Column("start_changes", sa.Integer, nullable=False, server_default="0"),
 )
 
 entry = sa.Table(

@@ -67,6 +67,8 @@ def create_app(
 
     app = FastAPI(
         lifespan=lifespan,
+        docs_url=None,  # served by web/pages.py from the package's own Swagger UI files (no CDN)
+        redoc_url=None,
         title=settings.title,
         version="0.1.0",
         description="Timing, scoring and championship API. Reads are public; writes need a bearer token.",

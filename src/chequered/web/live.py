@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, WebSocket, WebSocketDisconnect
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 
 from chequered.core.events import LapCompleted, PitCrossed, SectorCompleted
 from chequered.core.passings import Passing
@@ -68,34 +66,6 @@ async def _until_closed(websocket: WebSocket, hub: LiveHub, session_id: str, que
             pass
     hub.unsubscribe(session_id, queue)
     hub.stop(queue)
-
-
-@router.get("/live/{session_id}", response_class=HTMLResponse, include_in_schema=False)
-def live_page(request: Request, session_id: str) -> Response:
-    """The live timing board: HTML and plain JavaScript over the WebSocket."""
-    try:
-        info = store_of(request).session(session_id)
-    except NotFoundError:
-        raise Problem(404, f"no session {session_id}") from None
-    templates = request.app.state.templates
-    context = {"session_id": session_id, "name": info.session.name}
-    return templates.TemplateResponse(request, "live.html", context)  # type: ignore[no-any-return]
-
-
-@router.get("/static/live.js", include_in_schema=False)
-def live_script() -> Response:
-    return _script("live.js")
-
-
-@router.get("/static/live-start.js", include_in_schema=False)
-def live_start_script() -> Response:
-    """Starts the board for the session named on its tag (the page has no inline script)."""
-    return _script("live-start.js")
-
-
-def _script(name: str) -> Response:
-    script = resources.files("chequered.web").joinpath(f"static/{name}").read_text(encoding="utf-8")
-    return Response(script, media_type="text/javascript", headers={"Cache-Control": "max-age=300"})
 
 
 @router.post("/api/sessions/{session_id}/passings")

@@ -50,7 +50,15 @@ def fold_into(board: LiveState, stored: StoredEvent) -> dict[str, Any] | None:
         return None  # the log refused nothing; a car without an entry is not on the board
     if delta is None:
         return None
-    return {"type": "delta", "seq": stored.seq, "session": delta.session, "cars": delta.cars}
+    message: dict[str, Any] = {
+        "type": "delta",
+        "seq": stored.seq,
+        "session": delta.session,
+        "cars": delta.cars,
+    }
+    if delta.messages:  # race control's decisions, numbered by their log position
+        message["messages"] = [{**m, "seq": stored.seq} for m in delta.messages]
+    return message
 
 
 _BUT_CLOCK = tuple(kind for kind in codec.SCORING_KINDS + codec.TIMING_KINDS if kind != "clock")
@@ -238,6 +246,8 @@ class LiveHub:
                 merged = {**message, "session": dict(message["session"]), "cars": cars}
                 continue
             merged["seq"] = message["seq"]
+            if "messages" in message:
+                merged["messages"] = [*merged.get("messages", ()), *message["messages"]]
             merged["session"].update(message["session"])
             for car, changes in message["cars"].items():
                 merged["cars"].setdefault(car, {}).update(changes)

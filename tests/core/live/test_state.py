@@ -139,6 +139,29 @@ def test_decisions_and_deltas_follow_the_classification() -> None:
     assert live.snapshot()["cars"][0]["car"] == live.classification().results[0].car
 
 
+def test_a_decision_puts_a_message_in_its_delta() -> None:
+    rules = rulebooks.load("imsa-2023")
+    live = LiveState(Session("r", "R", SessionKind.RACE), rules, _entries())
+    lap = live.apply(LapCompleted(_lap("1", 1, 100_000, 100_000)))
+    assert lap is not None and lap.messages == ()
+    decisions = [
+        (TimePenalty("01", 5_000, "pit lane speeding"), {"kind": "time_penalty", "ms": 5_000}),
+        (LapDeleted("1", 1, "track limits"), {"kind": "lap_deleted", "lap": 1}),
+        (LapPenalty("1", 1, "jump start"), {"kind": "lap_penalty", "laps": 1}),
+        (StatusChanged("7", Status.DISQUALIFIED, "technical"), {"kind": "status", "status": "dsq"}),
+    ]
+    for event, expected in decisions:
+        delta = live.apply(event)
+        assert delta is not None and len(delta.messages) == 1
+        message = delta.messages[0]
+        assert message["car"] == event.car and message["text"] == event.reason and message["seq"] == delta.seq
+        assert message["number"] == next(e.number for e in _entries() if e.car == event.car)
+        assert {k: message[k] for k in expected} == expected
+    # a decision that changes no row still reaches the board's ticker
+    again = live.apply(TimePenalty("7", 1_000, "already out"))
+    assert again is not None and again.messages[0]["kind"] == "time_penalty"
+
+
 def test_deltas_rebuild_the_snapshot_and_carry_only_changes() -> None:
     rules = rulebooks.load("imsa-2023")
     live = LiveState(Session("r", "R", SessionKind.RACE), rules, _entries())

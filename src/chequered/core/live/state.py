@@ -43,11 +43,14 @@ Row = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class LiveDelta:
-    """What one event changed: session fields and, per car, the fields of its row that changed."""
+    """What one event changed: session fields, per car the fields of its row that changed, and race
+    control's decisions applied (``messages``: car, number, kind, text, seq and the figure ruled on),
+    for a board's ticker."""
 
     seq: int
     session: Row = field(default_factory=dict)
     cars: dict[str, Row] = field(default_factory=dict)
+    messages: tuple[Row, ...] = ()
 
 
 class LiveState:
@@ -84,6 +87,7 @@ class LiveState:
         self._changes: dict[str, Row] = {}
         self._touched: dict[str, bool] = {}
         self._session_changes: Row = {}
+        self._messages: list[Row] = []
 
     # -- applying events -------------------------------------------------------------------------
 
@@ -91,6 +95,7 @@ class LiveState:
         """Fold one event; the delta of what changed, or None. Unknown cars raise ``UnknownCarError``
         before anything is touched."""
         self._changes, self._session_changes, self._touched = {}, {}, {}
+        self._messages = []
         if isinstance(event, LapCompleted):
             self._lap(event.lap)
         elif isinstance(event, ClockTicked):
@@ -106,10 +111,12 @@ class LiveState:
         else:
             self._decision(event)
         self._flush()
-        if not self._changes and not self._session_changes:
+        if not self._changes and not self._session_changes and not self._messages:
             return None
         self.seq += 1
-        return LiveDelta(self.seq, self._session_changes, self._changes)
+        for message in self._messages:
+            message["seq"] = self.seq
+        return LiveDelta(self.seq, self._session_changes, self._changes, tuple(self._messages))
 
     def _car(self, car: str, what: str) -> CarState:
         state = self._cars.get(car)
@@ -216,14 +223,20 @@ class LiveState:
 
     def _decision(self, event: TimePenalty | LapDeleted | LapPenalty | StatusChanged) -> None:
         car = self._car(event.car, type(event).__name__)
+        message: Row = {"car": car.car, "number": car.entry.number, "text": event.reason}
         if isinstance(event, TimePenalty):
             car.penalty_ms += event.ms
+            message.update(kind="time_penalty", ms=event.ms)
         elif isinstance(event, LapPenalty):
             car.lap_penalty += event.laps
+            message.update(kind="lap_penalty", laps=event.laps)
         elif isinstance(event, LapDeleted):
             car.laps_log.delete(event.lap)
+            message.update(kind="lap_deleted", lap=event.lap)
         else:
             car.ruled = None if event.status is Status.CLASSIFIED else event.status
+            message.update(kind="status", status=event.status.value)
+        self._messages.append(message)
         self._restand(list(self._cars.values()))
 
     def _tick(self, tick: ClockTicked) -> None:

@@ -1,4 +1,7 @@
 // The live board: a WebSocket of snapshots and deltas, held back by the delay slider, drawn as a table.
+// Every name (team, driver, class, number) comes from files and feeds: it is set as text
+// (textContent / createElement), never parsed as HTML. No inline script: the page's data-* attributes
+// say which session to follow.
 "use strict";
 
 function fmt(ms) {
@@ -14,15 +17,66 @@ function clockText(ms) {
   return Math.floor(t / 3600) + ":" + two(Math.floor(t / 60) % 60) + ":" + two(t % 60);
 }
 
-function startLiveBoard(sessionId) {
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+// Only the best current sector time of each kind stays marked as such: a "session" mark is kept by the
+// fastest car in that sector, a "class" mark by the fastest of its class; the others show as personal.
+function bestMarks(cars) {
+  const best = {};
+  for (const c of cars) {
+    (c.sector_marks || []).forEach((mark, i) => {
+      const t = (c.sectors || [])[i];
+      if (!t || (mark !== "session" && mark !== "class")) return;
+      for (const key of [mark === "session" ? "s" + i : null, "c" + i + "|" + c.class]) {
+        if (key && (!(key in best) || t < best[key])) best[key] = t;
+      }
+    });
+  }
+  const marks = new Map();
+  for (const c of cars) {
+    marks.set(c.car, (c.sector_marks || []).map((mark, i) => {
+      const t = (c.sectors || [])[i];
+      if (mark === "session") return t === best["s" + i] ? "session" : (t === best["c" + i + "|" + c.class] ? "class" : "personal");
+      if (mark === "class") return t === best["c" + i + "|" + c.class] ? "class" : "personal";
+      return mark || "";
+    }));
+  }
+  return marks;
+}
+
+function startLiveBoard(board) {
+  const sessionId = board.dataset.session;
+  const text = JSON.parse(board.dataset.text || "{}");
+  const t = key => text[key] || key;
   const cars = new Map();
   let session = {};
   let lastSeq = null;
   const pending = [];  // messages waiting for the delay to pass: [receivedAt, message]
+  const ticker = [];   // race control: flags and decisions, as they were applied (so, delayed)
+  const opened = new Set();
   const delayInput = document.getElementById("delay");
   const view = document.getElementById("view");
+  let clockAt = null;
 
-  let clockAt = null;  // when the clock last came (local receipt time): it runs on from there
+  function note(message) {
+    ticker.unshift(message);
+    ticker.length = Math.min(ticker.length, 20);
+  }
+
+  // A race control decision in words: "Car 7: +5 s · track limits" (shown as text, never as HTML).
+  function decisionText(m) {
+    let what = "";
+    if (m.kind === "time_penalty") what = "+" + (m.ms / 1000) + " s";
+    else if (m.kind === "lap_deleted") what = t("lap {lap} deleted").replace("{lap}", m.lap);
+    else if (m.kind === "lap_penalty") what = t("{laps} lap(s) deducted").replace("{laps}", m.laps);
+    else if (m.kind === "status") what = t("status:" + m.status);
+    return t("Car") + " " + (m.number || m.car) + ": " + what + (m.text ? " · " + m.text : "");
+  }
 
   function apply(message, receivedAt) {
     if (message.type === "snapshot" || message.type === "keyframe") {
@@ -31,8 +85,13 @@ function startLiveBoard(sessionId) {
       session = Object.assign({}, message.board.session);
       clockAt = receivedAt;
     } else {
+      for (const decision of message.messages || []) note(decisionText(decision));
       for (const [car, changes] of Object.entries(message.cars)) {
-        cars.set(car, Object.assign(cars.get(car) || { car: car }, changes));
+        const before = cars.get(car);
+        cars.set(car, Object.assign(before || { car: car }, changes));
+      }
+      if (message.session.flag && message.session.flag !== session.flag) {
+        note(t("Flag") + ": " + String(message.session.flag).toUpperCase());
       }
       Object.assign(session, message.session);
       if ("elapsed_ms" in message.session || "time_to_go_ms" in message.session) clockAt = receivedAt;
@@ -40,14 +99,12 @@ function startLiveBoard(sessionId) {
   }
 
   function drawClock() {
-    // Between updates the clock runs on (at most 30 s: a feed that went quiet is not guessed at), held
-    // back by the delay like everything else; stopped under red and after the chequered flag.
     const delayMs = Number(delayInput.value) * 1000;
     const running = clockAt !== null && session.flag !== "finish" && session.flag !== "red" && session.elapsed_ms > 0;
     const since = running ? Math.max(0, Math.min(30000, Date.now() - delayMs - clockAt)) : 0;
     const togo = session.laps_to_go !== null && session.laps_to_go !== undefined
-      ? session.laps_to_go + " laps to go"
-      : (session.time_to_go_ms ? clockText(Math.max(0, session.time_to_go_ms - since)) + " to go" : "");
+      ? session.laps_to_go + " " + t("laps to go")
+      : (session.time_to_go_ms ? clockText(Math.max(0, session.time_to_go_ms - since)) + " " + t("to go") : "");
     document.getElementById("clock").textContent =
       clockText((session.elapsed_ms || 0) + since) + (togo ? " · " + togo : "");
   }
@@ -65,37 +122,91 @@ function startLiveBoard(sessionId) {
     else drawClock();
   }
 
+  function cell(tr, className, value) {
+    const td = el("td", className, value);
+    tr.appendChild(td);
+    return td;
+  }
+
   function draw() {
     const flag = document.getElementById("flag");
-    flag.textContent = session.flag || "—";
+    flag.textContent = session.flag ? t(session.flag) : "—";
     flag.className = session.flag || "none";
+    document.getElementById("finish").hidden = session.flag !== "finish";
     drawClock();
+    const started = [...cars.values()].some(c => c.laps > 0) || (session.elapsed_ms || 0) > 0;
+    document.getElementById("not-started").hidden = started;
+    document.getElementById("board").hidden = !started;
     const classes = [...new Set([...cars.values()].map(c => c.class).filter(Boolean))].sort();
     if (view.options.length !== classes.length + 1) {
       const chosen = view.value;
-      view.innerHTML = '<option value="">Overall</option>' + classes.map(c => `<option>${c}</option>`).join("");
+      while (view.options.length > 1) view.remove(1);
+      for (const c of classes) view.appendChild(el("option", "", c));
       view.value = chosen;
     }
+    const tickerList = document.getElementById("ticker");
+    tickerList.replaceChildren(...ticker.slice(0, 5).map(m => el("li", "", m)));
     const only = view.value;
     const rows = [...cars.values()].filter(c => !only || c.class === only)
       .sort((a, b) => (only ? a.class_position - b.class_position : a.position - b.position));
+    const marks = bestMarks([...cars.values()]);
     const tbody = document.getElementById("rows");
-    tbody.innerHTML = "";
+    const fragment = document.createDocumentFragment();
     for (const c of rows) {
-      const tr = document.createElement("tr");
+      const tr = el("tr");
       tr.dataset.car = c.car;
-      const marks = c.sector_marks || [];
-      const sector = i => `<td class="num wide ${marks[i] || ""}">${fmt((c.sectors || [])[i])}</td>`;
-      const flagCell = c.in_pit ? '<span class="pit">PIT</span>' : c.out_lap ? '<span class="out">OUT</span>'
-        : c.stopped ? '<span class="stopped">STOP</span>' : (c.status && c.status !== "classified" ? c.status.toUpperCase() : "");
-      tr.innerHTML = `<td class="pos">${only ? c.class_position : c.position}</td><td>${c.number || c.car}</td>` +
-        `<td class="wide">${c.class || ""}</td><td>${c.team || ""}${c.driver ? "<br><small>" + c.driver + "</small>" : ""}</td>` +
-        `<td class="num">${c.laps}</td><td class="num gap">${only ? c.class_gap : c.gap}</td>` +
-        `<td class="num">${only ? c.class_interval : c.interval}</td><td class="num">${fmt(c.last_lap_ms)}</td>` +
-        `<td class="num">${fmt(c.best_lap_ms)}</td>${sector(0)}${sector(1)}${sector(2)}` +
-        `<td class="num wide">${c.stops || 0}</td><td class="marker">${flagCell}</td>`;
-      tbody.appendChild(tr);
+      tr.tabIndex = 0;
+      cell(tr, "pos", only ? c.class_position : c.position);
+      cell(tr, "", c.number || c.car);
+      const cpos = cell(tr, "cpos");
+      cpos.appendChild(el("span", "cls", (c.class || "") + " "));
+      cpos.appendChild(document.createTextNode(String(c.class_position || "")));
+      const who = cell(tr, "who");
+      who.appendChild(el("span", "driver", c.driver || ""));
+      who.appendChild(el("small", "team wide", c.team || ""));
+      cell(tr, "num wide", c.laps);
+      cell(tr, "num gap", only ? c.class_gap : c.gap);
+      cell(tr, "num wide", only ? c.class_interval : c.interval);
+      cell(tr, "num", fmt(c.last_lap_ms));
+      cell(tr, "num wide", fmt(c.best_lap_ms));
+      const carMarks = marks.get(c.car) || [];
+      for (let i = 0; i < 3; i++) cell(tr, "num wide " + (carMarks[i] || ""), fmt((c.sectors || [])[i]));
+      cell(tr, "num wide", c.stops || 0);
+      const marker = cell(tr, "marker");
+      if (c.in_pit) marker.appendChild(el("span", "pit", t("PIT")));
+      else if (c.out_lap) marker.appendChild(el("span", "out", t("OUT")));
+      else if (c.stopped) marker.appendChild(el("span", "stopped", t("STOP")));
+      else if (c.status && c.status !== "classified") marker.textContent = String(c.status).toUpperCase();
+      fragment.appendChild(tr);
+      if (opened.has(c.car)) {
+        const more = el("tr", "more");
+        const td = el("td");
+        td.colSpan = 15;
+        const parts = [
+          [t("Team"), c.team], [t("Laps"), c.laps], [t("Int"), only ? c.class_interval : c.interval],
+          [t("Best"), fmt(c.best_lap_ms)], ["S1", fmt((c.sectors || [])[0])], ["S2", fmt((c.sectors || [])[1])],
+          ["S3", fmt((c.sectors || [])[2])], [t("Stops"), c.stops || 0],
+        ];
+        for (const [label, value] of parts) {
+          const item = el("span", "kv");
+          item.appendChild(el("b", "", label + " "));
+          item.appendChild(document.createTextNode(String(value === undefined || value === null ? "" : value)));
+          td.appendChild(item);
+        }
+        more.appendChild(td);
+        fragment.appendChild(more);
+      }
     }
+    tbody.replaceChildren(fragment);
+  }
+
+  function toggle(event) {
+    const tr = event.target.closest("tr[data-car]");
+    if (!tr) return;
+    if (event.type === "keydown" && event.key !== "Enter" && event.key !== " ") return;
+    const car = tr.dataset.car;
+    if (opened.has(car)) opened.delete(car); else opened.add(car);
+    draw();
   }
 
   function connect(backoff) {
@@ -103,7 +214,7 @@ function startLiveBoard(sessionId) {
     const after = lastSeq === null ? "" : "?after=" + lastSeq;
     const ws = new WebSocket(`${proto}//${location.host}/ws/live/${encodeURIComponent(sessionId)}${after}`);
     const status = document.getElementById("status");
-    ws.onopen = () => { status.textContent = "live"; backoff = 500; };
+    ws.onopen = () => { status.textContent = t("live"); backoff = 500; };
     ws.onmessage = event => {
       const message = JSON.parse(event.data);
       lastSeq = message.seq;
@@ -111,7 +222,7 @@ function startLiveBoard(sessionId) {
       drain();
     };
     ws.onclose = () => {
-      status.textContent = "reconnecting…";
+      status.textContent = t("reconnecting…");
       setTimeout(() => connect(Math.min(backoff * 2, 10000)), backoff);
     };
   }
@@ -120,6 +231,13 @@ function startLiveBoard(sessionId) {
     document.getElementById("delay-out").textContent = delayInput.value + " s";
   });
   view.addEventListener("change", draw);
+  document.getElementById("rows").addEventListener("click", toggle);
+  document.getElementById("rows").addEventListener("keydown", toggle);
   setInterval(drain, 200);
   connect(500);
 }
+
+document.addEventListener("DOMContentLoaded", () => {
+  const board = document.getElementById("live");
+  if (board) startLiveBoard(board);
+});

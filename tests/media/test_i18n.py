@@ -49,9 +49,11 @@ def test_status_words_in_both_languages() -> None:
 
 
 def test_date_ranges() -> None:
-    assert format_date_range(date(2023, 6, 3), date(2023, 6, 4), "en") == "3–4 June"
+    assert format_date_range(date(2023, 6, 3), date(2023, 6, 4), "en") == "June 3rd-4th"  # the seeds' form
     assert format_date_range(date(2023, 6, 3), date(2023, 6, 4), "sv") == "3–4 juni"
     assert "July" in format_date_range(date(2023, 6, 30), date(2023, 7, 2), "en")
+    assert format_date_range(date(2023, 6, 29), date(2023, 7, 2), "en") == "June 29th-July 2nd"
+    assert format_date_range(date(2023, 6, 29), date(2023, 7, 2), "sv") == "29 juni–2 juli"
 
 
 def test_clock_names_the_zone_and_follows_daylight_saving() -> None:

@@ -33,8 +33,8 @@ def test_report_in_the_seeds_form(press_store: Store) -> None:
     sv = write_release(press_store, "gt4-europe-2023", ENTRY, 2, "report", "sv").markdown
     for line in (
         "Tidskval 1 (Q1): 42:a plats",
-        "Race 1: DNF (bröt)",
-        "Race 2: DNS (startade inte)",
+        "Race 1: DNF (Bröt)",
+        "Race 2: DNS (Startade inte)",
         "2–4 juni",
     ):
         assert line in sv

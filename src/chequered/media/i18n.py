@@ -108,10 +108,24 @@ def status_text(status: Status, lang: str) -> str:
 
 
 def format_date_range(start: date, end: date, lang: str) -> str:
-    """A weekend's dates: "3–4 June" / "3–4 juni", "30 June–2 July" across months."""
+    """A weekend's dates as the seeds write them: "June 2nd-4th", "June 29th-July 2nd" in English,
+    "2–4 juni", "29 juni–2 juli" in Swedish (other languages: Babel's interval)."""
+    locale = babel_locale(lang)
+    same_month = (start.year, start.month) == (end.year, end.month)
+    if lang == "en":
+        first = f"{format_date(start, 'MMMM', locale=locale)} {ordinal(start.day, lang)}"
+        if start == end:
+            return first
+        if same_month:
+            return f"{first}-{ordinal(end.day, lang)}"
+        return f"{first}-{format_date(end, 'MMMM', locale=locale)} {ordinal(end.day, lang)}"
     if start == end:
-        return format_date(start, "d MMMM", locale=babel_locale(lang))
-    text = format_interval(start, end, "MMMMd", locale=babel_locale(lang))
+        return format_date(start, "d MMMM", locale=locale)
+    if lang == "sv":
+        if same_month:
+            return f"{start.day}–{format_date(end, 'd MMMM', locale=locale)}"
+        return f"{format_date(start, 'd MMMM', locale=locale)}–{format_date(end, 'd MMMM', locale=locale)}"
+    text = format_interval(start, end, "MMMMd", locale=locale)
     return text.replace(" – ", "–").replace("\u2009–\u2009", "–")
 
 

@@ -75,6 +75,7 @@ class LapIn(_Input):
     pit_time_ms: int | None = Field(None, ge=0, le=86_400_000)
     flag: Annotated[str, StringConstraints(max_length=8, pattern=_NO_NUL)] = ""
     kph: float | None = Field(None, ge=0, le=1000)
+    counts: bool = Field(True, description="False: the timing system did not count the time (deleted).")
 
 
 class PassingIn(_Input):

@@ -129,6 +129,7 @@ def add_laps(request: Request, session_id: Id, body: LapsIn, token: Timekeeper) 
                 lap.pit_time_ms,
                 lap.flag,
                 lap.kph,
+                lap.counts,
             )
         )
         for lap in body.laps

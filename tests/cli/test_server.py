@@ -121,7 +121,7 @@ def test_serve_seeds_on_first_start_and_serves_the_index(tmp_path: Path) -> None
                 time.sleep(0.1)
         else:
             pytest.fail("chequered serve did not answer within 30 s")
-        assert "GT4 European Series 2023" in html and "/openapi.json" in html
+        assert "GT4 European Series" in html and "2023" in html and 'href="/docs"' in html
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/seasons/gt4-europe-2023/rounds") as rounds:
             assert len(orjson.loads(rounds.read())) == 6
         assert (tmp_path / "chequered.sqlite").exists()

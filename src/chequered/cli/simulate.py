@@ -3,7 +3,6 @@ RMonitor feed."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -127,6 +126,8 @@ def weekend_command(
             store.close()
         print(f"{stored} events stored; watch /ws/live/{chosen.session.id} on `chequered serve`")
     if address is not None:
+        import asyncio
+
         host, port = address
         chosen = _session(weekend, session)
         print(f"serving {chosen.session.name} as RMonitor on {host}:{port} at {speed:g}x")

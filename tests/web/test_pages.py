@@ -208,3 +208,23 @@ def test_no_inline_script_on_any_page(site: tuple[TestClient, Store]) -> None:
     for path, html in pages.items():
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"\son[a-z]+=", html.replace("onerror=window.__xss", "")), path
+
+
+def test_a_penalty_counts_in_the_standings_once_it_is_published(tmp_path: Path) -> None:
+    """The site scores a session as of its latest publication, as the API does: a penalty added after
+    publication moves nothing until the results are published again."""
+    from chequered.core.events import Publication, TimePenalty
+
+    store = build_season_store(
+        f"sqlite:///{tmp_path / 'one.sqlite'}", FixedClock(), rounds=1, grid_size=12, live_round=2
+    )
+    race = "2023-monza-R1"
+    with TestClient(create_app(store, Settings())) as client:
+        before = client.get("/standings").text
+        results = store.state(race, store.position(race)).classification.results
+        winner = next(r for r in results if r.position == 1).entry.car
+        store.append(race, [TimePenalty(winner, 3_600_000, "test: an hour")], "steward")
+        assert client.get("/standings").text == before
+        store.publish(race, Publication.PROVISIONAL, "steward")
+        assert client.get("/standings").text != before
+    store.close()

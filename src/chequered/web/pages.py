@@ -43,7 +43,7 @@ from chequered.media.i18n import (
     ordinal,
     status_text,
 )
-from chequered.store.championship import session_label, session_results
+from chequered.store.championship import published_results, session_label, session_results
 from chequered.store.errors import NotFoundError
 from chequered.store.readmodels import Cache, SessionState
 from chequered.store.schedule import start_changes
@@ -233,17 +233,18 @@ def season_view(request: Request) -> SeasonView:
     cache: Cache | None = getattr(state, "site_cache", None)
     if cache is None:
         cache = state.site_cache = Cache(4)
-        state.site_results = Cache(512)
-    results: Cache = state.site_results
+        state.site_scoring = Cache(8)
+    scoring: Cache = state.site_scoring
     return cast(
-        SeasonView, cache.get_or_build(("season", site_key(store)), lambda: _build_view(store, results))
+        SeasonView, cache.get_or_build(("season", site_key(store)), lambda: _build_view(store, scoring))
     )
 
 
 def _build_view(store: Store, scored: Cache) -> SeasonView:
     """The season at the store's heads. A session whose log has not moved reuses its folded state (the
-    store caches it per log position) and its points input (``scored``, per session and position): a
-    new lap or penalty refolds and rescores only its own session."""
+    store caches it per log position). Points come from the store's published results (each session as
+    of its latest publication, the API's and the CLI's one path), scored once per set of publications
+    (``scored``): laps of a running race, or a penalty not yet republished, award nothing."""
     info = _season(store)
     rounds = store.rounds(info.id)
     ids = [s.id for event in rounds for s in event.sessions]
@@ -255,24 +256,10 @@ def _build_view(store: Store, scored: Cache) -> SeasonView:
     ]
     with store.database.read() as conn:
         guests = non_scoring_cars(conn, info.id)
-    rulebook = store.rulebook(info.rulebook)
-    published: list[SessionResult] = []
-    for s in sessions:  # only sessions with published results (provisional or final) count on the site
-        if s.published and s.state is not None:
-            state = s.state
-            key = ("scored", s.id, s.seq, info.rulebook, guests)
-
-            def score(s: SessionView = s, state: SessionState = state) -> list[SessionResult]:
-                c = state.classification
-                return session_results(s.event, s.id, s.session.kind, c, rulebook, guests)
-
-            published.extend(cast(list[SessionResult], scored.get_or_build(key, score)))
-    counted = tuple((s.id, s.seq) for s in sessions if s.published and s.state is not None)
-    scoring = cast(
-        Scoring, scored.get_or_build(("scoring", info.id, info.rulebook, guests, counted), Scoring)
-    )
+    published = published_results(store, info.id)
+    scoring = cast(Scoring, scored.get_or_build(("scoring", info.id, info.rulebook, published.key), Scoring))
     changes = start_changes(store.database, ids)
-    return SeasonView(info, rounds, sessions, changes, guests, rulebook, published, scoring)
+    return SeasonView(info, rounds, sessions, changes, guests, published.rulebook, published.results, scoring)
 
 
 # -- formatting -------------------------------------------------------------------------------------

@@ -5,9 +5,6 @@ slider holds updates back."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +26,7 @@ from chequered.store.store import Store
 from chequered.web.app import create_app
 from chequered.web.deps import Settings
 from tests.conftest import RMONITOR, FixedClock, real_file
+from tests.web.site_helpers import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CAPTURE = RMONITOR / "bradfier-rmonitor" / "sample" / "2009_Sebring_ALMS_Session_5.txt"
@@ -51,23 +49,11 @@ def _storable(events: list[LiveEvent]) -> list[LogEvent]:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Store]]:
-    import uvicorn
-
     store = Store.open(f"sqlite:///{tmp_path / 'live.sqlite'}", FixedClock(), rulebooks.load)
     store.create_session(Session(SESSION, "Test Session 5", SessionKind.PRACTICE))
     app = create_app(store, Settings(max_upload_bytes=1 << 20, max_json_bytes=1 << 16))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, store
     store.close()
 
 

@@ -7,9 +7,6 @@ entry page."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +19,7 @@ from chequered.web.app import create_app
 from chequered.web.deps import Settings
 from tests.conftest import FixedClock
 from tests.site_season import HOSTILE_DRIVER, HOSTILE_TEAM, build_season_store
+from tests.web.site_helpers import serving
 from tests.web.test_live_page import _chromium
 
 pytestmark = pytest.mark.slow
@@ -31,23 +29,11 @@ SHOTS = Path(__file__).resolve().parents[2] / ".pytest_cache" / "site-screens"
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
-    import uvicorn
-
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'site.sqlite'}"
     store = build_season_store(url, FixedClock(), rounds=2, hostile=True)
     app = create_app(store, Settings())
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base:
+        yield base, store
     store.close()
 
 

@@ -90,8 +90,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _connection(host: str, port: int, request: bytes, deadline: float) -> tuple[int, int]:
-    """One keep-alive HTTP/1.1 connection sending ``request`` until ``deadline``: (ok, errors).
+async def _connection(
+    host: str, port: int, request: bytes, deadline: float, latencies: list[float] | None = None
+) -> tuple[int, int]:
+    """One keep-alive HTTP/1.1 connection sending ``request`` until ``deadline``: (ok, errors); with
+    ``latencies``, each request's time from send to last byte (ms) is appended to it.
 
     A minimal client (status line, Content-Length, body) so the load generator costs little CPU next to
     the server it measures: general-purpose clients spend more per request than the server does."""
@@ -99,6 +102,7 @@ async def _connection(host: str, port: int, request: bytes, deadline: float) -> 
     ok = errors = 0
     try:
         while time.perf_counter() < deadline:
+            sent = time.perf_counter()
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
             length = 0
@@ -106,6 +110,8 @@ async def _connection(host: str, port: int, request: bytes, deadline: float) -> 
                 if line[:15].lower() == b"content-length:":
                     length = int(line[15:])
             await reader.readexactly(length)
+            if latencies is not None:
+                latencies.append((time.perf_counter() - sent) * 1000)
             if head.startswith(b"HTTP/1.1 200"):
                 ok += 1
             else:
@@ -140,38 +146,12 @@ def _serve(db: Path, port: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("chequered serve did not start within 30 s")
 
 
-async def _timed_connection(
-    port: int, request: bytes, deadline: float, latencies: list[float]
-) -> tuple[int, int]:
-    """``_connection`` recording each request's time, send to last byte, in ``latencies`` (ms)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    ok = errors = 0
-    try:
-        while time.perf_counter() < deadline:
-            sent = time.perf_counter()
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n")[1:]:
-                if line[:15].lower() == b"content-length:":
-                    length = int(line[15:])
-            await reader.readexactly(length)
-            latencies.append((time.perf_counter() - sent) * 1000)
-            if head.startswith(b"HTTP/1.1 200"):
-                ok += 1
-            else:
-                errors += 1
-    finally:
-        writer.close()
-    return ok, errors
-
-
 async def _timed_load(port: int, path: str, seconds: float, connections: int) -> tuple[int, int, list[float]]:
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     counts = await asyncio.gather(
-        *(_timed_connection(port, request, deadline, latencies) for _ in range(connections))
+        *(_connection("127.0.0.1", port, request, deadline, latencies) for _ in range(connections))
     )
     return sum(c[0] for c in counts), sum(c[1] for c in counts), latencies
 

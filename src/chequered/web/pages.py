@@ -205,7 +205,8 @@ class SeasonView:
         return rows[key]
 
 
-def _season(store: Store) -> SeasonInfo:
+def current_season(store: Store) -> SeasonInfo:
+    """The season the site shows: the store's latest."""
     seasons = store.seasons()
     if not seasons:
         raise Problem(404, "no season in the store yet; seed one with `chequered serve`")
@@ -245,7 +246,7 @@ def _build_view(store: Store, scored: Cache) -> SeasonView:
     store caches it per log position). Points come from the store's published results (each session as
     of its latest publication, the API's and the CLI's one path), scored once per set of publications
     (``scored``): laps of a running race, or a penalty not yet republished, award nothing."""
-    info = _season(store)
+    info = current_season(store)
     rounds = store.rounds(info.id)
     ids = [s.id for event in rounds for s in event.sessions]
     heads = store.heads(ids)

@@ -13,10 +13,10 @@ from chequered.media.card import result_card
 from chequered.media.pdf import render_pdf
 from chequered.media.press import PressError, to_html, write_release
 from chequered.web.deps import store_of
+from chequered.web.pages import current_season
 from chequered.web.problems import Problem
 
 router = APIRouter(tags=["press"])
-SEASON = "gt4-europe-2023"
 
 
 @router.get("/entries/{entry}/press/{round_}", response_model=None)
@@ -27,11 +27,13 @@ async def get_release(
     kind: Annotated[Literal["preview", "report"], Query()] = "preview",
     lang: Annotated[Literal["en", "sv"], Query()] = "en",
     fmt: Annotated[Literal["html", "pdf", "md"], Query(alias="format")] = "html",
-    season: Annotated[str, Query(max_length=64)] = SEASON,
+    season: Annotated[str | None, Query(max_length=64, description="Default: the site's season.")] = None,
 ) -> Response:
     store = store_of(request)
     try:
-        release = await run_in_threadpool(write_release, store, season, entry, round_, kind, lang)
+        release = await run_in_threadpool(
+            lambda: write_release(store, season or current_season(store).id, entry, round_, kind, lang)
+        )
     except PressError as exc:
         raise Problem(404, str(exc)) from None
     if fmt == "md":

@@ -13,8 +13,8 @@ from chequered.media.card import result_card
 from chequered.media.pdf import render_pdf
 from chequered.media.press import PressError, to_html, write_release
 from chequered.web.deps import store_of
-from chequered.web.pages import current_season
 from chequered.web.problems import Problem
+from chequered.web.season_view import current_season
 
 router = APIRouter(tags=["press"])
 

@@ -76,11 +76,12 @@ def test_every_page_is_reachable_from_home(site: tuple[TestClient, Store]) -> No
 def _ui_strings() -> dict[str, str]:
     catalog = translations("sv")
     found: set[str] = set()
-    for path in [*TEMPLATES.glob("templates/*.html"), TEMPLATES / "pages.py"]:
+    for path in [*TEMPLATES.glob("templates/*.html"), TEMPLATES / "pages.py", TEMPLATES / "season_view.py"]:
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r'_\(\s*"([^"]+)"\s*\)', text)) | set(
             re.findall(r"_\(\s*'([^']+)'\s*\)", text)
         )
+        found |= set(re.findall(r'\bgettext\(\s*"([^"]+)",', text))
     return {m: catalog.gettext(m) for m in found}
 
 

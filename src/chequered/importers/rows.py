@@ -148,56 +148,72 @@ class Table:
 
         Timing exports write every field of every row; in a layout whose lines end with a separator a
         row cut anywhere, even inside its last value, comes out short."""
-        width, names = self.width, len(self.header)
+        width = self.width
         for row in self:
             if len(row.fields) < width:
-                column = self.header[min(len(row.fields), names - 1)] if names else None
-                raise row.error(
-                    column,
-                    f"the row has {len(row.fields)} fields, the header {width}: the file is cut off mid-row",
-                )
+                raise self._cut_off(row.fields, row.line)
             yield row
+
+    def _cut_off(self, fields: list[str], line: int) -> ParseError:
+        names = len(self.header)
+        column = self.header[min(len(fields), names - 1)] if names else None
+        return ParseError(
+            self.source,
+            line,
+            column,
+            f"the row has {len(fields)} fields, the header {self.width}: the file is cut off mid-row",
+        )
 
     def columns(self, columns: Sequence[Column]) -> tuple[list[int], list[list[Any]]]:
         """The line of each complete row, and the values of each of ``columns`` converted, a column at a
         time (a column the file lacks reads as blanks).
 
         A long race file holds some hundred thousand times, most of them repeated (sector times, the
-        flag, the driver): each distinct value of a column is converted once. Only the wanted fields
-        of a row are kept, in one tuple (a row's list is freed as soon as it is read). A value refused
-        names its first line and the column."""
+        flag, the driver): each distinct value of a column is stripped and converted once, and its
+        repeats come back as one object. Only the wanted fields of a row are kept, in one tuple. A
+        value refused names its first line and the column."""
         present = [c for c in columns if c.name in self.index]
-        pick = operator.itemgetter(*(self.index[c.name] for c in present), len(self.header))
+        # The row's last field is picked too, so that one wanted column still comes as a tuple.
+        pick = operator.itemgetter(*(self.index[c.name] for c in present), self.width - 1)
         lines: list[int] = []
         picked: list[tuple[str, ...]] = []
-        for row in self.complete_rows():
-            lines.append(row.line)
-            picked.append(pick([*row.fields, ""]))
+        width, reader = self.width, self._reader
+        for fields in reader:
+            if len(fields) < width:
+                if not fields or (len(fields) == 1 and not fields[0].strip()):
+                    continue  # a blank line
+                raise self._cut_off(fields, reader.line_num)
+            lines.append(reader.line_num)
+            picked.append(pick(fields))
         by_name = dict(zip((c.name for c in present), zip(*picked, strict=False), strict=False))
         converted: list[list[Any]] = []
         for column in columns:
-            raw = by_name.get(column.name)
-            values = [v.strip() for v in raw] if raw is not None else [""] * len(lines)
-            distinct = set(values)
-            if column.required and "" in distinct:
-                line = lines[values.index("")]
+            raw = by_name.get(column.name, ("",) * len(lines))
+            distinct = set(raw)
+            stripped = dict(zip(distinct, map(str.strip, distinct), strict=True))
+            blanks = [value for value, text in stripped.items() if not text]
+            if column.required and blanks:
+                line = lines[next(i for i, value in enumerate(raw) if value in blanks)]
                 raise ParseError(self.source, line, column.name, f"{column.what} is missing (truncated row?)")
-            if column.parse is str:
-                converted.append(values)
-                continue
-            distinct.discard("")
-            try:
-                parsed: dict[str, Any] = dict(zip(distinct, map(column.parse, distinct), strict=True))
-            except ValueError:
-                for value in distinct:  # again one at a time, to say which value and where
-                    try:
-                        column.parse(value)
-                    except ValueError:
-                        line = lines[values.index(value)]
-                        raise ParseError(
-                            self.source, line, column.name, f"{value!r} is not {column.what}"
-                        ) from None
-                raise
-            parsed[""] = None
-            converted.append(list(map(parsed.__getitem__, values)))
+            if column.parse is not str:
+                for value in blanks:
+                    del stripped[value]
+                try:
+                    values: dict[str, Any] = dict(
+                        zip(stripped, map(column.parse, stripped.values()), strict=True)
+                    )
+                except ValueError:
+                    for value, text in stripped.items():  # again one at a time, to say which and where
+                        try:
+                            column.parse(text)
+                        except ValueError:
+                            line = lines[raw.index(value)]
+                            raise ParseError(
+                                self.source, line, column.name, f"{text!r} is not {column.what}"
+                            ) from None
+                    raise
+                values.update(dict.fromkeys(blanks))
+            else:
+                values = stripped
+            converted.append(list(map(values.__getitem__, raw)))
         return lines, converted

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from chequered.core.errors import RulebookError
 from chequered.core.rulebook import DEFAULT_RULEBOOK, Rulebook, parse_rulebook
 
+HERE = Path(__file__).parent  # the installed package's own directory
+
 
 def packaged() -> list[str]:
     """Names of the rulebooks shipped with chequered."""
-    return sorted(
-        p.name.removesuffix(".toml") for p in resources.files(__name__).iterdir() if p.name.endswith(".toml")
-    )
+    return sorted(path.stem for path in HERE.glob("*.toml"))
 
 
 def load(name_or_path: str | None) -> Rulebook:
@@ -21,7 +20,7 @@ def load(name_or_path: str | None) -> Rulebook:
     if name_or_path is None:
         return DEFAULT_RULEBOOK
     if name_or_path in packaged():
-        text = resources.files(__name__).joinpath(f"{name_or_path}.toml").read_text(encoding="utf-8")
+        text = (HERE / f"{name_or_path}.toml").read_text(encoding="utf-8")
         return parse_rulebook(text, f"rulebook {name_or_path}")
     path = Path(name_or_path)
     try:

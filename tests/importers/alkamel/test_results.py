@@ -152,6 +152,15 @@ def test_repeated_names_and_flags_are_one_string_each() -> None:
     assert all(lap.flag is flags[lap.flag] for lap in timing.laps)
 
 
+def test_without_sectors_the_laps_and_classification_are_the_same() -> None:
+    path = real_file(LAP_FILES["imsa-sebring-2024"])
+    full, bare = alkamel.read_laps(path), alkamel.read_laps(path, sectors=False)
+    assert any(lap.sectors for lap in full.laps)
+    assert all(lap.sectors == () for lap in bare.laps)
+    assert [lap._replace(sectors=()) for lap in full.laps] == list(bare.laps)
+    assert full.entries == bare.entries
+
+
 def test_a_repeated_lap_row_stays_with_its_car() -> None:
     rows = ["7;1;1:50.000;1:50.000", "7;1;1:50.000;1:50.000", "7;2;1:51.000;3:41.000"]
     text = "NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n" + "\n".join(rows) + "\n"

@@ -16,15 +16,18 @@ ENTRY_COLUMNS = ("CLASS", "TEAM", "GROUP", "MANUFACTURER")
 SECTORS = ("S1", "S2", "S3")
 
 
-def parse_laps(data: bytes, source: str) -> Timing:
-    """Read a lap analysis file into entries (one per car, crew from the drivers seen) and laps."""
+def parse_laps(data: bytes, source: str, *, sectors: bool = True) -> Timing:
+    """Read a lap analysis file into entries (one per car, crew from the drivers seen) and laps.
+
+    ``sectors=False`` leaves the sector times unread (each lap's ``sectors`` empty): a classification
+    has no use for them, and they are a third of the times in a long race file."""
     table = Table(data, source)
     missing = [name for name in LAP_COLUMNS if name not in table]
     if missing:
         raise ParseError(
             source, 1, missing[0], f"header is not an Al Kamel lap analysis header (no {missing[0]})"
         )
-    sectors = [Column(name, "a time", parse_duration) for name in SECTORS if name in table]
+    splits = [Column(name, "a time", parse_duration) for name in SECTORS if sectors and name in table]
     columns = [
         Column("NUMBER", "car number", required=True),
         Column("LAP_NUMBER", "a lap number", whole_number, required=True),
@@ -38,7 +41,7 @@ def parse_laps(data: bytes, source: str) -> Timing:
         Column("KPH", "a speed", float),
         Column("LAP_IMPROVEMENT", "an improvement mark", whole_number),
         *(Column(name, name.lower()) for name in ENTRY_COLUMNS),
-        *sectors,
+        *splits,
     ]
     lines, values = table.columns(columns)
     cars = _Cars()
@@ -47,7 +50,6 @@ def parse_laps(data: bytes, source: str) -> Timing:
         lines, *values, strict=True
     ):
         entry, times = rest[: len(ENTRY_COLUMNS)], rest[len(ENTRY_COLUMNS) :]
-        name = cars.shared(name)
         laps.append(
             Lap(
                 car=cars.key(line, number, lap, driver or 1, name, entry),
@@ -59,7 +61,7 @@ def parse_laps(data: bytes, source: str) -> Timing:
                 sectors=tuple(times),
                 in_pit=pit == "B",
                 pit_time_ms=pit_time,
-                flag=cars.shared(flag),
+                flag=flag,
                 kph=kph,
             )
         )
@@ -91,11 +93,6 @@ class _Cars:
         self._previous = ""  # the number of the row before
         self._entries: dict[str, tuple[str, ...]] = {}  # key: number, class, team, group, manufacturer
         self._crews: dict[str, dict[int, str]] = {}
-        self._texts: dict[str, str] = {}
-
-    def shared(self, value: str) -> str:
-        """One string for every repeat of a value (a driver's name, a flag)."""
-        return self._texts.setdefault(value, value)
 
     def key(self, line: int, number: str, lap: int, driver: int, name: str, entry: list[str]) -> str:
         """The car key of a row. A number whose laps start over after another car's rows is a second

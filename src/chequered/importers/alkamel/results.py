@@ -160,8 +160,8 @@ def is_results_file(data: bytes, source: str) -> bool:
     return "LAP_NUMBER" not in header and any(alias in header for alias in RESULT_ALIASES["TOTAL_TIME"])
 
 
-def read_laps(path: Path) -> Timing:
-    return parse_laps(_read(path), str(path))
+def read_laps(path: Path, *, sectors: bool = True) -> Timing:
+    return parse_laps(_read(path), str(path), sectors=sectors)
 
 
 def read_results(path: Path) -> list[OfficialResult]:

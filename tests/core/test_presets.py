@@ -143,3 +143,25 @@ def test_wec_2024_le_mans() -> None:
     assert {name: drivers[name] for name in expected} == expected
     # #777 was ninth in class on the road: two Le Mans-only cars ahead pass 7th place down to it
     assert race.result("777") is not None and race.result("777").class_position == 9  # type: ignore[union-attr]
+
+
+def test_f2_2023_sakhir() -> None:
+    """FIA Formula 2 2023, Sakhir (4-5 March 2023), the Sprint and the Feature race. Qualifying: Pourchaire
+    on pole (no.wikipedia.org, "Sakhir Formel 2 2023", with the car numbers). Sprint top ten:
+    sports.auto-moto.com, "F2 - GP de Bahreïn : Course 1" (Leclerc 12th, Hadjar 20th); its fastest-lap
+    point to Pourchaire in fifth (speedcafe.com, "Pourchiare romps to F2 Feature race win in Bahrain").
+    Feature top nine and three first-lap retirements: thelastcorner.it, "F2 | Pourchaire domina la
+    Feature Race di Sakhir"; its fastest lap by Verschoor, fifth (no.wikipedia.org). Published points:
+    Pourchaire 27 in the Feature (speedcafe.com) and the standings after the round, Pourchaire 32 and
+    Boschung 28 (europe1.fr, "Vice-champion en titre, le Français Théo Pourchaire domine..."), Maloney
+    third (speedcafe.com). The Feature's tenth place is not in the sources read and is left empty;
+    Crawford's car number (9) is from general knowledge (no total depends on it)."""
+    table = season_standings(read_results_csv(DATA / "f2-2023-sakhir.csv"), rulebooks.load("f2-2023"))
+    drivers = {s.competitor: s.points for s in table}
+    assert drivers["Theo Pourchaire"] == 32
+    assert drivers["Ralph Boschung"] == 28
+    assert [s.competitor for s in table[:3]] == ["Theo Pourchaire", "Ralph Boschung", "Zane Maloney"]
+    (pourchaire,) = [s for s in table if s.competitor == "Theo Pourchaire"]
+    by_session = {line.session: line.points for line in pourchaire.lines}
+    assert by_session["Q"] + by_session["R2"] == 27  # the Feature's 25 and the pole's 2
+    assert by_session["R1"] == 5  # fifth in the Sprint and its fastest-lap point

@@ -160,3 +160,31 @@ def test_dropped_results_per_part_of_the_season() -> None:
     (a,) = season_standings(results, book)
     assert a.points == 25 + 18
     assert [line.round for line in a.dropped] == [2, 4]
+
+
+def test_a_round_with_a_scale_of_its_own() -> None:
+    """A longer race scores a published scale of its own (WEC 2024: 38-27-23... for 8 and 10 hours), not
+    the normal points times a factor (37.5, 22.5...); a multiplier and a distance tier still apply to it."""
+    book = rules(
+        "[[points.round_scales]]\nround = 2\nrace = [38, 27, 23]\n"
+        '[[points.round_scales]]\nround = 3\nsession = "R2"\nrace = [50, 36]\n'
+        "[[points.multipliers]]\nround = 4\nfactor = 2\n"
+        "[[points.distance_tiers]]\nbelow = 0.5\nfactor = 0.5\n"
+    )
+    results = [
+        replace(car(n, p), round=r, session=s, distance_fraction=f)
+        for r, s, n, p, f in [
+            (1, "R1", "1", 3, None), (2, "R1", "1", 3, None), (2, "R1", "2", 4, None),
+            (3, "R1", "1", 1, None), (3, "R2", "1", 2, None), (2, "R2", "1", 1, Fraction(2, 5)),
+        ]
+    ]  # fmt: skip
+    awards = award_points(results, book)
+    got = {(a.result.round, a.result.session, a.result.number): a.points for a in awards}
+    assert got == {
+        (1, "R1", "1"): 15,  # the normal scale
+        (2, "R1", "1"): 23,
+        (2, "R1", "2"): 0,  # beyond the round's own scale
+        (3, "R1", "1"): 25,  # the round's other session keeps the normal scale
+        (3, "R2", "1"): 36,
+        (2, "R2", "1"): 19,  # half of 38 in a race run to less than half distance
+    }

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
 from typing import NamedTuple
 
+from chequered.core.classification import Classification
 from chequered.core.model import Status
 from chequered.core.rulebook import Rulebook
 from chequered.core.rulebook.points import PointsRules
@@ -72,6 +73,45 @@ class SessionResult:
     scores: bool = True
     drive_ms: Mapping[str, int] | None = None
     green_laps: int | None = None
+
+
+def classification_results(
+    c: Classification,
+    round_: int,
+    session: str,
+    session_type: SessionType,
+    rulebook: Rulebook,
+    non_scoring: Collection[str] = (),
+) -> list[SessionResult]:
+    """A session's classification as points input: places as classified, the fastest lap of each
+    points group (the class's or the race's, as the rulebook scores), and the ``non_scoring`` cars
+    racing without scoring (their places pass down or are withheld, as the rulebook says)."""
+    if rulebook.points.scope == "class":
+        fastest = {lap.car for lap in c.class_fastest.values()}
+    else:
+        fastest = {c.fastest_lap.car} if c.fastest_lap else set()
+    rows = []
+    for r in c.results:
+        entry = r.entry
+        classified = r.status is Status.CLASSIFIED
+        rows.append(
+            SessionResult(
+                round=round_,
+                session=session,
+                session_type=session_type,
+                number=entry.number or entry.car,
+                car_class=entry.car_class,
+                team=entry.team,
+                drivers=tuple(d.name for d in entry.drivers),
+                position=r.position if classified else None,
+                class_position=r.class_position if classified else None,
+                status=r.status,
+                laps=r.laps,
+                fastest_lap=r.car in fastest,
+                scores=r.car not in non_scoring,
+            )
+        )
+    return rows
 
 
 class Line(NamedTuple):
@@ -167,15 +207,18 @@ def _race_factor(
     rules: PointsRules, round_: int, session: str, distance: Fraction | None, green_laps: int | None
 ) -> tuple[Points, tuple[Points, ...] | None]:
     """The multiplier of a race result (the round's, the session's, a shortened race's) and the scale
-    of its distance tier when the tier has its own."""
+    it scores on where not the normal one: its distance tier's, else its round's own."""
     if green_laps is not None and green_laps < rules.min_green_laps:
         return 0, None
     factor = rules.factor(round_, session)
+    own = rules.round_scale(round_, session)
+    scale = None if own is None else tuple(exact(p) for p in own)
     tier = rules.tier(distance)
     if tier is not None:
-        scale = None if tier.scale is None else tuple(exact(p) for p in tier.scale)
+        if tier.scale is not None:
+            scale = tuple(exact(p) for p in tier.scale)
         return exact(factor * tier.factor), scale
-    return exact(factor * rules.distance_factor(distance)), None
+    return exact(factor * rules.distance_factor(distance)), scale
 
 
 @dataclass(slots=True)

@@ -135,7 +135,10 @@ class _Future:
         rules = rulebook.points
         self.races = [r for r in remaining if r.session_type.is_race]
         self.scales = [
-            tuple(exact(p * rules.factor(r.round, r.session)) for p in rules.scale(r.session_type.value))
+            tuple(
+                exact(p * rules.factor(r.round, r.session))
+                for p in rules.round_scale(r.round, r.session) or rules.scale(r.session_type.value)
+            )
             for r in self.races
         ]
         quali = [r for r in remaining if not r.session_type.is_race]

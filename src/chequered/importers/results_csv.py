@@ -6,7 +6,9 @@
 ``drivers`` are ``;``-separated in driving order; ``status`` is classified, nc, ret, dns, dsq (or
 excluded); ``fastest_lap`` marks the car that set the fastest lap of its points group (its class when
 points are scored by class); ``distance_fraction`` (0..1, blank = full) is the part of the planned race
-that was run; ``scores`` false marks an entry that races but does not score. Points follow the
+that was run; ``scores`` false marks an entry that races but does not score; ``green_laps`` (optional,
+blank = not known) is the number of laps the race ran under green, for the rulebook's minimum before
+anything is scored (``points.min_green_laps``). Points follow the
 positions as stated: a lone car with class position 7 scores 7th, and a place the official results
 leave empty (a car disqualified, nobody promoted) stays empty, so the car listed 3rd scores 3rd. A
 blank ``class_position`` is worked out from ``position`` among the class's cars listed. Every error
@@ -40,6 +42,7 @@ COLUMNS = (
     "fastest_lap",
     "distance_fraction",
     "scores",
+    "green_laps",
 )
 REQUIRED = ("round", "session", "session_type", "number", "status")
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
@@ -110,6 +113,7 @@ def _row(fields: Row) -> SessionResult:
         fastest_lap=_boolean(fields, "fastest_lap", False),
         distance_fraction=distance,
         scores=_boolean(fields, "scores", True),
+        green_laps=_whole(fields, "green_laps"),
     )
 
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from chequered.core.classification import Classification
 from chequered.core.events import Publication
-from chequered.core.model import Event, SessionKind, Status
-from chequered.core.points import SessionResult, SessionType
+from chequered.core.model import Event, SessionKind
+from chequered.core.points import SessionResult, SessionType, classification_results
 from chequered.core.rulebook import Rulebook
 from chequered.core.standings import Standing, season_standings
 from chequered.store import season
@@ -47,32 +47,8 @@ def session_results(
     session_type = _TYPES.get(kind)
     if session_type is None:
         return []
-    if rulebook.points.scope == "class":
-        fastest = {lap.car for lap in c.class_fastest.values()}
-    else:
-        fastest = {c.fastest_lap.car} if c.fastest_lap else set()
-    rows = []
-    for r in c.results:
-        entry = r.entry
-        classified = r.status is Status.CLASSIFIED
-        rows.append(
-            SessionResult(
-                round=event.round,
-                session=session_label(event, session_id),
-                session_type=session_type,
-                number=entry.number or entry.car,
-                car_class=entry.car_class,
-                team=entry.team,
-                drivers=tuple(d.name for d in entry.drivers),
-                position=r.position if classified else None,
-                class_position=r.class_position if classified else None,
-                status=r.status,
-                laps=r.laps,
-                fastest_lap=r.car in fastest,
-                scores=r.car not in non_scoring,
-            )
-        )
-    return rows
+    label = session_label(event, session_id)
+    return classification_results(c, event.round, label, session_type, rulebook, non_scoring)
 
 
 def standings(

@@ -74,6 +74,9 @@ HEAD = '[rulebook]\nid = "bad"\n'
         ("[points]\nhalf_points_below = 1.5\n", "points.half_points_below: must be between 0 and 1"),
         ("[points]\ndouble_final = true\n", "points.double_final: is not a known key"),
         ("[[points.multipliers]]\nfactor = 2\n", r"points.multipliers\[0\].round: is required"),
+        ("[[points.round_scales]]\nround = 8\n", r"points.round_scales\[0\].race: is required"),
+        ("[[points.round_scales]]\nrace = [38, 27]\n", r"points.round_scales\[0\].round: is required"),
+        ("[[points.round_scales]]\nround = 8\nrace = [2, 3]\n", r"points.round_scales\[0\].race: must not"),
         ('[scoring]\ncrew_share = "half"\n', "scoring.crew_share: must be one of full, split"),
         ("[scoring]\nteam_cars_counted = 0\n", "scoring.team_cars_counted: must be at least 1"),
         ('[non_scoring]\nplaces = "kept"\n', "non_scoring.places: must be one of passed_down, withheld"),
@@ -97,3 +100,10 @@ def test_bad_rulebooks_name_the_key(body: str, message: str) -> None:
         parse_rulebook(HEAD + body, "bad.toml")
     assert str(info.value).startswith("bad.toml: ")
     assert "\n" not in str(info.value).split(": not valid TOML")[0]
+
+
+def test_wec_2024_scales_its_long_races_as_published() -> None:
+    points = rulebooks.load("wec-2024").points
+    assert points.round_scale(1, "R") == tuple(Fraction(p) for p in (38, 27, 23, 18, 15, 12, 9, 6, 3, 2))
+    assert points.round_scale(4, "R") == tuple(Fraction(p) for p in (50, 36, 30, 24, 20, 16, 12, 8, 4, 2))
+    assert points.round_scale(2, "R") is None  # six hours: the normal scale

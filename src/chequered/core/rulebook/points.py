@@ -28,6 +28,16 @@ class Multiplier:
 
 
 @dataclass(frozen=True, slots=True)
+class RoundScale:
+    """The races of ``round`` (only ``session`` when given) score ``race`` instead of the normal scale:
+    a published scale of a longer race that is not the normal one times a factor."""
+
+    round: int
+    session: str | None
+    race: tuple[Fraction, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DistanceTier:
     """A race run over less than ``below`` of its planned distance (and at least the tiers below it)
     scores ``scale`` when given, else its normal points times ``factor``."""
@@ -55,6 +65,8 @@ class PointsRules:
     ``split`` divides it between cars that set the same fastest lap, ``each`` gives each of them all of it.
     ``distance_tiers`` (sorted by ``below``) replace ``half_points_below`` with several tiers, and
     ``min_green_laps`` is the number of green-flag laps a race needs before anything is scored.
+    ``round_scales`` give a round's races (or one session's) a scale of their own; multipliers and
+    distance tiers apply to it as to the normal scale, and a tier's own scale replaces it.
     """
 
     scope: str = "class"
@@ -75,6 +87,7 @@ class PointsRules:
     fastest_lap_ties: str = "each"
     distance_tiers: tuple[DistanceTier, ...] = ()
     min_green_laps: int = 0
+    round_scales: tuple[RoundScale, ...] = ()
 
     def scale(self, session_type: str) -> tuple[Fraction, ...]:
         if session_type == "qualifying":
@@ -84,6 +97,13 @@ class PointsRules:
         if session_type == "sprint" and self.sprint is not None:
             return self.sprint
         return self.race
+
+    def round_scale(self, round_: int, session: str) -> tuple[Fraction, ...] | None:
+        """The race scale of ``round_``'s ``session`` where the round has one of its own."""
+        mine = [own for own in self.round_scales if own.round == round_ and own.session in (None, session)]
+        # one session's own scale before the round's
+        mine.sort(key=lambda own: own.session is None)
+        return mine[0].race if mine else None
 
     def tier(self, fraction: Fraction | None) -> DistanceTier | None:
         """The distance tier of a race run over ``fraction`` of its planned distance, if any."""
@@ -184,6 +204,17 @@ def parse_points(reader: TableReader) -> PointsRules:
         )
         table.finish()
         tiers.append(tier)
+    round_scales = []
+    for table in reader.tables("round_scales"):
+        round_ = table.integer("round", None, minimum=1)
+        if round_ is None:
+            raise table.error("round", "is required")
+        table.raw("race", None, required=True)
+        own = RoundScale(round_, table.string("session", "") or None, table.amounts("race"))
+        if any(b > a for a, b in itertools.pairwise(own.race)):
+            raise table.error("race", "must not increase from one place to the next")
+        table.finish()
+        round_scales.append(own)
     if any(b.below <= a.below for a, b in itertools.pairwise(tiers)):
         raise reader.error("distance_tiers", "must be in increasing order of below")
     fastest_sessions = reader.strings("fastest_lap_sessions", RACE_TYPES)
@@ -211,6 +242,7 @@ def parse_points(reader: TableReader) -> PointsRules:
         fastest_lap_ties=reader.choice("fastest_lap_ties", ("each", "split"), "each"),
         distance_tiers=tuple(tiers),
         min_green_laps=reader.integer("min_green_laps", 0, minimum=0) or 0,
+        round_scales=tuple(round_scales),
     )
     if any(b > a for a, b in itertools.pairwise(race)):
         raise reader.error("race", "must not increase from one place to the next")

@@ -99,7 +99,38 @@ def test_eight_gt4_scandinavia_cars_at_paul_ricard(data: SeasonData) -> None:
     invited = [e for e in data.entries_at(2) if e.car_class == "GT4 Scandinavia"]
     assert len(invited) == 8 and len({e.team for e in invited}) == 6
     assert all(200 <= int(e.number) < 300 for e in invited)
-    assert not [e for e in data.entries_at(3) if e.car_class == "GT4 Scandinavia"]
+
+
+def test_the_one_invited_car_named_at_spa(data: SeasonData) -> None:
+    """endurance-info.com 2023-06-30: the #298 M-Bilar Group Racing BMW (Walde) red-flagged Spa Q2."""
+    invited = [e for e in data.entries_at(3) if e.car_class == "GT4 Scandinavia"]
+    assert [(e.number, e.team, [d.name for d in e.drivers]) for e in invited] == [
+        ("298", "M-Bilar Group Racing", ["Joakim Walde"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("number", "car_class", "team", "drivers"),
+    [
+        ("24", "Silver", "JSB Compétition", ["Florian Briché", "Julien Briché"]),  # Silver Cup pole in Q1
+        ("23", "Silver", "Overdrive Racing", ["Pavel Lefterov"]),  # overall and Silver Cup pole in Q2
+        ("55", "Am", "Autosport GP LS Performance", ["Laurent Hurgon", "Alain Ferté"]),  # Am pole in both
+        ("7", "Silver", "Mirage Racing by MB Performance", ["Louis Meric", "Romain Carton"]),
+        ("117", "Silver", "L'Espace Bienvenue", ["Benjamin Lessennes", "Ricardo van der Ende"]),
+    ],
+)
+def test_cars_named_at_spa(
+    data: SeasonData, number: str, car_class: str, team: str, drivers: list[str]
+) -> None:
+    """endurance-info.com 2023-06-30 (qualifying) and pellemotorsport.com 2023-07-04 (races)."""
+    (entry,) = (e for e in data.entries_at(3) if e.number == number)
+    assert (entry.car_class, entry.team, [d.name for d in entry.drivers]) == (car_class, team, drivers)
+
+
+def test_every_named_team_at_spa_is_entered_there(data: SeasonData) -> None:
+    """pellemotorsport.com 2023-07-04 names these ten cars in Spa Race 1."""
+    numbers = {e.number for e in data.entries_at(3)}
+    assert {"2", "5", "8", "24", "42", "44", "45", "48", "76", "117"} <= numbers
 
 
 @pytest.mark.parametrize(
@@ -126,6 +157,8 @@ def test_named_cars_and_crews(
 def test_cars_seen_at_some_rounds_are_entered_there_only(data: SeasonData) -> None:
     assert data.rounds["31"] == (4, 5)  # Misano, then a guest crew at Hockenheim (motorsport-xl.de)
     assert data.rounds["27"] == (1,)  # seen in the Monza Race 1 report only
+    assert data.rounds["117"] == (3,)  # a guest from the FFSA GT at Spa (pellemotorsport.com)
+    assert data.rounds["7"] == (1, 3)  # Monza and Spa; Méric was in the GPA #48 at Barcelona
     assert data.rounds["24"] == (1, 2, 3, 4, 5)  # JSB Compétition missed Barcelona (the-advantage.org)
     assert "monza-guest-backman" in {e.car for e in data.entries_at(1)}
     assert "racing-one-backman" not in {e.car for e in data.entries_at(1)}

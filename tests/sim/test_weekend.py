@@ -72,7 +72,9 @@ def test_race_grids_come_from_qualifying(paul_ricard: SimulatedWeekend) -> None:
     for q, r in (("Q1", "R1"), ("Q2", "R2")):
         pole = by_id[q].classify(paul_ricard.rulebook).results[0].entry.car
         first_lap = sorted((lap for lap in by_id[r].laps if lap.lap == 1), key=lambda lap: lap.elapsed_ms)
-        assert pole in [lap.car for lap in first_lap[:4]]
+        # an Am crew with a lucky qualifying lap can lose a few places on lap 1 of a 57-car field; a grid
+        # not drawn from qualifying would put the pole car in the first 8 only one time in seven
+        assert pole in [lap.car for lap in first_lap[:8]]
 
 
 def test_races_have_stops_with_driver_changes_yellows_and_retirements(season: SeasonData) -> None:

@@ -54,8 +54,10 @@ def pin_session(
     decisions: Sequence[Decision],
     rules: Rulebook,
     pins: Sequence[Pin],
+    infractors: frozenset[str] = frozenset(),
 ) -> tuple[tuple[Lap, ...], tuple[Decision, ...]]:
-    """The session's laps and decisions with every pin applied, in crossing order."""
+    """The session's laps and decisions with every pin applied, in crossing order. A pinned race car
+    never copies the race of one of the ``infractors`` (the cars that break a rule on purpose)."""
     by_car = {e.car: e for e in entries}
     out_laps, out_decisions = list(laps), list(decisions)
     for pin in pins:
@@ -75,7 +77,7 @@ def pin_session(
         if pin.position is not None or pin.class_position is not None:
             classification = classify(session, entries, rest + mine, out_decisions, rules)
             if session.kind is SessionKind.RACE:
-                mine = _race_place(classification, pin, entry, mine, rest)
+                mine = _race_place(classification, pin, entry, mine, rest, infractors)
             else:
                 mine = _best_place(classification, pin, entry, mine)
                 out_decisions = [
@@ -132,7 +134,12 @@ def _rescaled(laps: list[Lap], factor: float) -> list[Lap]:
 
 
 def _race_place(
-    classification: Classification, pin: Pin, entry: Entry, mine: list[Lap], laps: Sequence[Lap]
+    classification: Classification,
+    pin: Pin,
+    entry: Entry,
+    mine: list[Lap],
+    laps: Sequence[Lap],
+    infractors: frozenset[str] = frozenset(),
 ) -> list[Lap]:
     """Give the car the race of the car whose place it takes: that car's laps and pit stop (inside the
     window, at least the minimum stop time), driven by this car's crew in its own order, every green lap
@@ -151,7 +158,8 @@ def _race_place(
         end = end_below + 800
     else:
         end = end_below - 800
-    template = [lap for lap in laps if lap.car == below.car][: below.laps]
+    model = next((r for r in (below, above, *others) if r is not None and r.car not in infractors), below)
+    template = [lap for lap in laps if lap.car == model.car][: model.laps]
     first = mine[0].driver if mine else 1
     slots = {template[0].driver: first} if template else {}
     fixed = sum(lap.lap_time_ms or 0 for lap in template if lap.in_pit or lap.pit_time_ms)

@@ -176,7 +176,13 @@ def simulate_weekend(
                 starters=starters.get(session.id),
             )
             laps, decisions = pin_session(
-                session, entries, result.laps, result.decisions, rules, pins.get(session.id, ())
+                session,
+                entries,
+                result.laps,
+                result.decisions,
+                rules,
+                pins.get(session.id, ()),
+                frozenset(i.car for i in result.intended),
             )
             simulated = SimulatedSession(
                 session,

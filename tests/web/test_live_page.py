@@ -138,4 +138,9 @@ def test_live_board_in_chromium(served: tuple[str, Store]) -> None:
         ticker = page.locator("#ticker").inner_text()
         assert "test: excluded" in ticker and "EXC (Excluded)" in ticker
         assert "+5 s · <b>track</b> limits" in ticker and page.locator("#ticker b").count() == 0
+        # a fan who opens the board now reads the same notes, from the snapshot
+        late = browser.new_page(viewport={"width": 1400, "height": 1000})
+        late.goto(f"{base}/live/{SESSION}")
+        late.wait_for_function("() => document.querySelector('#ticker').innerText.includes('limits')")
+        assert "test: excluded" in late.locator("#ticker").inner_text()
         browser.close()

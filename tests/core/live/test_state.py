@@ -19,10 +19,12 @@ from chequered.core.events import (
     PitCrossed,
     PitLine,
     SectorCompleted,
+    SessionOpened,
     StatusChanged,
     TimePenalty,
 )
 from chequered.core.live import LiveState
+from chequered.core.live.state import RECENT_MESSAGES
 from chequered.core.model import Entry, Finish, FinishMode, Lap, Session, SessionKind, Status
 from chequered.core.passings import PassingAssembler, passings_of
 from chequered.importers import alkamel
@@ -160,6 +162,26 @@ def test_a_decision_puts_a_message_in_its_delta() -> None:
     # a decision that changes no row still reaches the board's ticker
     again = live.apply(TimePenalty("7", 1_000, "already out"))
     assert again is not None and again.messages[0]["kind"] == "time_penalty"
+
+
+def test_a_snapshot_carries_race_controls_last_notes() -> None:
+    rules = rulebooks.load("imsa-2023")
+    session = Session("r", "R", SessionKind.RACE, finish=Finish(FinishMode.TIME, 3_600_000))
+    live = LiveState(session, rules, _entries())
+    live.apply(LapCompleted(_lap("1", 1, 100_000, 100_000)))
+    assert live.snapshot()["messages"] == []
+    live.apply(ClockTicked(elapsed_ms=101_000, time_to_go_ms=None, laps_to_go=None, flag="yellow"))
+    penalty = live.apply(TimePenalty("01", 5_000, "pit lane speeding"))
+    assert penalty is not None
+    notes = live.snapshot()["messages"]
+    assert [n["kind"] for n in notes] == ["flag", "time_penalty"]  # oldest first
+    assert notes[0]["flag"] == "yellow" and notes[1] == {**penalty.messages[0]}
+    for n in range(RECENT_MESSAGES + 5):
+        live.apply(TimePenalty("7", 1_000, f"penalty {n}"))
+    notes = live.snapshot()["messages"]
+    assert len(notes) == RECENT_MESSAGES and notes[-1]["text"] == f"penalty {RECENT_MESSAGES + 4}"
+    live.apply(SessionOpened(session))  # a restarted session starts clean
+    assert live.snapshot()["messages"] == []
 
 
 def test_deltas_rebuild_the_snapshot_and_carry_only_changes() -> None:

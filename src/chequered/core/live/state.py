@@ -9,6 +9,7 @@ as the last tie-break), so ``LiveState.classification()`` equals ``classify`` on
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,7 @@ from chequered.core.model import Entry, FinishMode, Lap, Session, SessionKind, S
 from chequered.core.rulebook import Rulebook
 
 Row = dict[str, Any]
+RECENT_MESSAGES = 20  # race control notes a snapshot carries, as many as a board's ticker keeps
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,8 @@ class LiveState:
         self._touched: dict[str, bool] = {}
         self._session_changes: Row = {}
         self._messages: list[Row] = []
+        # race control's last notes (decisions, flag changes), newest last: a board joined late has them
+        self._recent: deque[Row] = deque(maxlen=RECENT_MESSAGES)
 
     # -- applying events -------------------------------------------------------------------------
 
@@ -116,6 +120,9 @@ class LiveState:
         self.seq += 1
         for message in self._messages:
             message["seq"] = self.seq
+            self._recent.append(message)
+        if self._session_changes.get("flag"):
+            self._recent.append({"kind": "flag", "flag": self._session_changes["flag"], "seq": self.seq})
         return LiveDelta(self.seq, self._session_changes, self._changes, tuple(self._messages))
 
     def _car(self, car: str, what: str) -> CarState:
@@ -336,9 +343,15 @@ class LiveState:
         }
 
     def snapshot(self) -> Row:
-        """The whole board: session fields and every car's row, in overall order."""
+        """The whole board: session fields, every car's row in overall order, and race control's last
+        notes (``messages``, oldest first: decisions as in a delta, and ``{"kind": "flag"}`` changes)."""
         rows = [{"car": car.car, **entry_row(car.entry), **self._row(car)} for car in self._order]
-        return {"seq": self.seq, "session": self.session_row(), "cars": rows}
+        return {
+            "seq": self.seq,
+            "session": self.session_row(),
+            "cars": rows,
+            "messages": [dict(message) for message in self._recent],
+        }
 
     def classification(self) -> Classification:
         """The live order as a ``Classification``: equal to ``classify`` on the same events."""

@@ -68,8 +68,11 @@ function startLiveBoard(board) {
     ticker.length = Math.min(ticker.length, 20);
   }
 
+  const flagText = flag => t("Flag") + ": " + String(flag).toUpperCase();
+
   // A race control decision in words: "Car 7: +5 s · track limits" (shown as text, never as HTML).
   function decisionText(m) {
+    if (m.kind === "flag") return flagText(m.flag);
     let what = "";
     if (m.kind === "time_penalty") what = "+" + (m.ms / 1000) + " s";
     else if (m.kind === "lap_deleted") what = t("lap {lap} deleted").replace("{lap}", m.lap);
@@ -84,6 +87,8 @@ function startLiveBoard(board) {
       for (const row of message.board.cars) cars.set(row.car, Object.assign({}, row));
       session = Object.assign({}, message.board.session);
       clockAt = receivedAt;
+      ticker.length = 0;  // the board's own notes, oldest first: a fan who joins late reads them too
+      for (const m of message.board.messages || []) note(decisionText(m));
     } else {
       for (const decision of message.messages || []) note(decisionText(decision));
       for (const [car, changes] of Object.entries(message.cars)) {
@@ -91,7 +96,7 @@ function startLiveBoard(board) {
         cars.set(car, Object.assign(before || { car: car }, changes));
       }
       if (message.session.flag && message.session.flag !== session.flag) {
-        note(t("Flag") + ": " + String(message.session.flag).toUpperCase());
+        note(flagText(message.session.flag));
       }
       Object.assign(session, message.session);
       if ("elapsed_ms" in message.session || "time_to_go_ms" in message.session) clockAt = receivedAt;

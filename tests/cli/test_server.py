@@ -128,3 +128,64 @@ def test_serve_seeds_on_first_start_and_serves_the_index(tmp_path: Path) -> None
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """The inodes of the sockets listening on ``port`` (IPv4, from /proc/net/tcp)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1].endswith(f":{port:04X}") and fields[3] == "0A":  # 0A: LISTEN
+            inodes.add(fields[9])
+    return inodes
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = fd.readlink().as_posix()
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    return inodes
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads /proc (Linux)")
+def test_serve_workers_share_the_port_and_stop_with_it(tmp_path: Path) -> None:
+    port = _free_port()
+    chequered = str(Path(sys.executable).parent / "chequered")
+    server = subprocess.Popen(
+        [chequered, "serve", "--port", str(port), "--workers", "3", "--no-access-log"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        for _ in range(300):
+            workers = [
+                int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+            ]
+            if len(workers) == 2 and len(_listening_inodes(port)) == 3:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"no three processes listening on {port} within 30 s: workers {workers}")
+        listening = _listening_inodes(port)
+        for pid in (server.pid, *workers):  # each process its own socket on the one port
+            assert len(_socket_inodes(pid) & listening) == 1
+        for _ in range(20):  # new connections, spread by the kernel: every one answered
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/seasons", timeout=10) as reply:
+                assert reply.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for pid in workers:  # the workers end with the command, not left behind
+        for _ in range(300):
+            if not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"worker {pid} still running 30 s after the server was stopped")

@@ -18,6 +18,8 @@ import typer
 from chequered.cli.app import app, sub_app
 
 if TYPE_CHECKING:  # the store pulls in SQLAlchemy and Alembic: loaded by the commands that need it
+    import socket
+
     import uvicorn
 
     from chequered.store.store import Store
@@ -73,9 +75,19 @@ def serve_command(
         envvar="CHEQUERED_BUS_URL",
         help="Fan-out of live deltas between server processes: redis://host:port/db; default in-process.",
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Server processes sharing the port (the kernel spreads connections over them); each one "
+        "follows the log itself unless --bus names a Redis.",
+    ),
+    worker: bool = typer.Option(False, "--worker", hidden=True, help="Started by --workers: serve only."),
 ) -> None:
     """Serve the API and the index page; seeds the season into an empty store on first start."""
     import asyncio
+    import signal
 
     import uvicorn
 
@@ -86,9 +98,17 @@ def serve_command(
 
     asyncio.run(check_bus(bus_url))  # a Redis that does not answer stops here, with one clear line
     store = open_store(database_url)
-    if seed_packaged(store, season):
+    if not worker and seed_packaged(store, season):
         typer.echo(f"seeded season {season} into {store.database.engine.url!r}")
-    simulator = _start_demo(store, database_url, host, port) if demo else None
+    shared = workers > 1 or worker
+    listening = _listening_socket(host, port, shared)  # bound before a worker starts: the port is ours
+    passed_on = [*(["--bus", bus_url] if bus_url else []), *([] if access_log else ["--no-access-log"])]
+    others = [] if worker else _start_workers(workers - 1, database_url, store, host, port, passed_on)
+    simulator = _start_demo(store, database_url, host, port) if demo and not worker else None
+    # uvicorn ends on SIGTERM by raising it again once it has shut down: as an exception here, so that
+    # the workers and the demo's simulator are stopped and the store closed (the default would kill
+    # this process on the spot and leave them running)
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         config = uvicorn.Config(
             create_app(store, Settings(), open_bus(bus_url)),
@@ -107,17 +127,57 @@ def serve_command(
         )
         server = uvicorn.Server(config)
         with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
-            runner.run(_serve_paced(server))
+            runner.run(_serve_paced(server, listening))
         if not server.started:
             sys.exit(3)  # as uvicorn.run: the server did not start (it logged why)
     finally:
+        for other in others:
+            other.terminate()
+        for other in others:
+            other.wait(timeout=30)
         if simulator is not None:
             simulator.terminate()
             simulator.wait(timeout=10)
         store.close()
 
 
-async def _serve_paced(server: uvicorn.Server) -> None:
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _listening_socket(host: str, port: int, shared: bool) -> socket.socket:
+    """The server's socket, bound and listening; ``shared``: with ``SO_REUSEPORT``, so that each worker
+    binds its own and the kernel spreads new connections over them (evenly, unlike one socket that every
+    worker accepts from)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if shared:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        typer.echo(f"cannot listen on {host}:{port}: {exc.strerror}", err=True)
+        raise typer.Exit(3) from None
+    return sock
+
+
+def _start_workers(
+    count: int, database_url: str | None, store: Store, host: str, port: int, passed_on: list[str]
+) -> list[subprocess.Popen[bytes]]:
+    """The other server processes of ``--workers``: the same command serving only (the store is seeded
+    and the demo started by this one)."""
+    url = database_url or store.database.engine.url.render_as_string(hide_password=False)
+    command = [sys.executable, "-m", "chequered.cli", "serve", "--worker", "--database-url", url]
+    command += ["--host", host, "--port", str(port), *passed_on]
+    return [subprocess.Popen(command) for _ in range(count)]
+
+
+async def _serve_paced(server: uvicorn.Server, listening: socket.socket) -> None:
     """This process's garbage collector paced for a live server (``collector.py``) while it serves."""
     import asyncio
     import contextlib
@@ -126,7 +186,7 @@ async def _serve_paced(server: uvicorn.Server) -> None:
 
     pacing = asyncio.get_running_loop().create_task(pace_collections())
     try:
-        await server.serve()
+        await server.serve(sockets=[listening])
     finally:
         pacing.cancel()
         with contextlib.suppress(asyncio.CancelledError):

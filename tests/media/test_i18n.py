@@ -11,6 +11,7 @@ from chequered.core.model import Status
 from chequered.media.i18n import (
     LANGUAGES,
     choose_language,
+    country_name,
     format_clock,
     format_date_range,
     ordinal,
@@ -68,3 +69,15 @@ def test_language_choice() -> None:
     assert choose_language(None, "sv", "en-GB") == "sv"
     assert choose_language(None, None, "sv-SE,sv;q=0.9,en;q=0.5") == "sv"
     assert choose_language("xx", None, "de-DE") == "en"
+
+
+def test_country_names_come_from_cldr_in_each_language() -> None:
+    # The circuits' countries as the season file spells them (English), in Swedish as the seeds write them.
+    assert [country_name(c, "sv") for c in ("France", "Belgium", "Germany", "Netherlands")] == [
+        "Frankrike",
+        "Belgien",
+        "Tyskland",
+        "Nederländerna",
+    ]
+    assert country_name("Italy", "en") == "Italy"
+    assert country_name("Atlantis", "sv") == "Atlantis"  # a name CLDR does not know is kept

@@ -9,8 +9,16 @@ import pytest
 from PIL import Image
 
 from chequered.core.errors import ParseError
+from chequered.core.model import Driver, Entry
 from chequered.media.card import result_card
-from chequered.media.press import PressError, read_team_text, to_html, write_release, write_releases
+from chequered.media.press import (
+    PressError,
+    home_zone,
+    read_team_text,
+    to_html,
+    write_release,
+    write_releases,
+)
 from chequered.store.store import Store
 
 ENTRY = "racing-one-backman"
@@ -83,3 +91,25 @@ def test_a_kit_folds_the_season_once_and_writes_the_same_releases(press_store: S
         alone = write_release(press_store, "gt4-europe-2023", ENTRY, 2, release.kind, release.lang)
         assert alone.markdown == release.markdown
     assert kit[2].facts["championship"] == kit[3].facts["championship"] is not None
+
+
+@pytest.mark.parametrize(
+    ("nationalities", "zone"),
+    [
+        (("SWE", "SWE"), "Europe/Stockholm"),
+        (("", "FIN"), "Europe/Helsinki"),  # the first driver whose country has one zone
+        (("NOR",), "Europe/Oslo"),
+        (("ESP",), "Europe/Paris"),  # Spain has three zones: none is the readers', the circuit's is used
+        (("",), "Europe/Paris"),
+    ],
+)
+def test_home_zone_from_the_drivers_country(nationalities: tuple[str, ...], zone: str) -> None:
+    entry = Entry(
+        "1", "1", drivers=tuple(Driver(f"D{i}", nationality=n) for i, n in enumerate(nationalities))
+    )
+    assert home_zone(entry, "Europe/Paris") == zone
+
+
+def test_a_british_crew_reads_its_schedule_in_london_time(press_store: Store) -> None:
+    en = write_release(press_store, "gt4-europe-2023", "48", 4, "preview", "en").markdown
+    assert "(all times BST; at the circuit CEST)" in en

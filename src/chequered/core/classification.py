@@ -14,7 +14,6 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Protocol
 
 from chequered.core.errors import UnknownCarError
 from chequered.core.events import Decision, LapDeleted, LapPenalty, StatusChanged, TimePenalty
@@ -25,7 +24,7 @@ from chequered.core.timefmt import format_gap
 
 _ELAPSED = attrgetter("elapsed_ms")
 # Rank groups: classified, then the rest that ran (not classified, retired), then no start, then out.
-_GROUP = {
+GROUP = {
     Status.CLASSIFIED: 0,
     Status.NOT_CLASSIFIED: 1,
     Status.RETIRED: 1,
@@ -183,25 +182,6 @@ def _best(laps: Iterable[Lap], deleted: set[int]) -> Lap | None:
     return min(timed, key=_LAP_TIME, default=None)
 
 
-@dataclass(slots=True)
-class _Standing:
-    entry: Entry
-    status: Status
-    laps: int
-    time_ms: int | None
-    best: Lap | None
-    penalty_ms: int
-    took_flag: bool
-
-    def rank_key(self, kind: SessionKind) -> tuple[int, int, int, float]:
-        group = _GROUP[self.status]
-        if kind is SessionKind.RACE:
-            return (group, -self.laps, self.time_ms if self.time_ms is not None else 1 << 62, 0)
-        if self.best is None or self.best.lap_time_ms is None:
-            return (group, 1, -self.laps, 0)
-        return (group, 0, self.best.lap_time_ms, self.best.elapsed_ms)
-
-
 def race_status(
     laps: int, took_flag: bool, winner_laps: int, rules: ClassificationRules, ruled: Status | None
 ) -> Status:
@@ -219,18 +199,56 @@ def race_status(
     return Status.NOT_CLASSIFIED if running else Status.RETIRED
 
 
-class Standing(Protocol):
-    """What a gap is measured between: a car's laps, race time and best lap, final or live."""
+def practice_status(laps: int, best: Lap | None, ruled: Status | None) -> Status:
+    """Practice and qualifying: race control's say, else no laps = did not start, no time = not
+    classified. The one rule for the final classification and the live state alike."""
+    if ruled is not None:
+        return ruled
+    if laps == 0:
+        return Status.DID_NOT_START
+    if best is None:
+        return Status.NOT_CLASSIFIED
+    return Status.CLASSIFIED
 
-    @property
-    def laps(self) -> int: ...
-    @property
-    def time_ms(self) -> int | None: ...
-    @property
-    def best(self) -> Lap | None: ...
+
+@dataclass(slots=True, kw_only=True)
+class Placing:
+    """A car's standing and its place in the order, final (``classify``) or live (``core.live``): what
+    it is ranked by, what a gap is measured between, and what a ``Result`` is made of."""
+
+    entry: Entry
+    index: int  # place in the entry list: the last tie-break
+    status: Status = Status.DID_NOT_START
+    laps: int = 0
+    time_ms: int | None = None
+    best: Lap | None = None
+    penalty_ms: int = 0
+    took_flag: bool = False
+    position: int = 0
+    class_position: int = 0
+    gap: Gap = NO_GAP
+    interval: Gap = NO_GAP
+    class_gap: Gap = NO_GAP
+    class_interval: Gap = NO_GAP
 
 
-def gap(kind: SessionKind, ahead: Standing, car: Standing) -> Gap:
+RankKey = tuple[int, int, int, int, int]
+_NO_TIME = 1 << 62
+
+
+def rank_key(kind: SessionKind, car: Placing) -> RankKey:
+    """Where a car ranks: its status group first; in a race more laps, then the earlier time; otherwise
+    the best lap (set first on equal times), cars without a time last; then the entry list's order."""
+    group = GROUP[car.status]
+    if kind is SessionKind.RACE:
+        return (group, -car.laps, car.time_ms if car.time_ms is not None else _NO_TIME, 0, car.index)
+    best = car.best
+    if best is None or best.lap_time_ms is None:
+        return (group, 1, -car.laps, 0, car.index)
+    return (group, 0, best.lap_time_ms, best.elapsed_ms, car.index)
+
+
+def gap(kind: SessionKind, ahead: Placing, car: Placing) -> Gap:
     """Gap from ``ahead`` to ``car``: laps or time in a race, best-lap difference otherwise."""
     if kind is SessionKind.RACE:
         laps = ahead.laps - car.laps
@@ -264,8 +282,8 @@ def classify(
     flag_ms = flag_instant(session, by_car)
     race = session.kind is SessionKind.RACE
 
-    standings: list[_Standing] = []
-    for entry in entries:
+    standings: list[Placing] = []
+    for index, entry in enumerate(entries):
         counted, took_flag = _until_flag(by_car.get(entry.car, ()), flag_ms)
         deleted = rulings.deleted.get(entry.car, set())
         penalty = rulings.time_ms.get(entry.car, 0)
@@ -273,18 +291,25 @@ def classify(
         laps_done = max(0, (last.lap if last else 0) - rulings.lap_penalty.get(entry.car, 0))
         time_ms = last.elapsed_ms + penalty if (last and race) else None
         standings.append(
-            _Standing(
-                entry, Status.CLASSIFIED, laps_done, time_ms, _best(counted, deleted), penalty, took_flag
+            Placing(
+                entry=entry,
+                index=index,
+                laps=laps_done,
+                time_ms=time_ms,
+                best=_best(counted, deleted),
+                penalty_ms=penalty,
+                took_flag=took_flag,
             )
         )
 
     _assign_statuses(standings, session.kind, rules, rulings.status)
-    standings.sort(key=lambda s: s.rank_key(session.kind))
-    return _rank(session, standings, flag_ms)
+    standings.sort(key=lambda s: rank_key(session.kind, s))
+    _place(session.kind, standings)
+    return classification_of(session, standings, flag_ms)
 
 
 def _assign_statuses(
-    standings: list[_Standing], kind: SessionKind, rules: Rulebook, ruled: Mapping[str, Status]
+    standings: list[Placing], kind: SessionKind, rules: Rulebook, ruled: Mapping[str, Status]
 ) -> None:
     running = [s for s in standings if ruled.get(s.entry.car) not in (Status.DISQUALIFIED, Status.EXCLUDED)]
     overall_winner = max((s.laps for s in running), default=0)
@@ -299,67 +324,59 @@ def _assign_statuses(
             )
             winner = basis if basis is not None else overall_winner
             s.status = race_status(s.laps, s.took_flag, winner, rules.classification, decided)
-        elif decided is not None:
-            s.status = decided
-        elif s.laps == 0:
-            s.status = Status.DID_NOT_START
-        elif s.best is None:
-            s.status = Status.NOT_CLASSIFIED
         else:
-            s.status = Status.CLASSIFIED
+            s.status = practice_status(s.laps, s.best, decided)
 
 
-def _rank(session: Session, ordered: list[_Standing], flag_ms: int | None) -> Classification:
-    kind = session.kind
-    results: list[Result] = []
+def _place(kind: SessionKind, ordered: list[Placing]) -> None:
+    """Positions, class positions, gaps and intervals of cars in order (gaps among those that ran)."""
     class_count: dict[str, int] = {}
-    class_leader: dict[str, _Standing] = {}
-    class_previous: dict[str, _Standing] = {}
+    class_leader: dict[str, Placing] = {}
+    class_previous: dict[str, Placing] = {}
     leader = ordered[0] if ordered else None
-    previous: _Standing | None = None
-    fastest = FastestLaps()
+    previous: Placing | None = None
     for position, s in enumerate(ordered, start=1):
         car_class = s.entry.car_class
         class_count[car_class] = class_count.get(car_class, 0) + 1
-        gaps = _Gaps()
-        if _GROUP[s.status] <= 1 and leader is not None:
-            gaps.gap = gap(kind, leader, s) if s is not leader else NO_GAP
-            gaps.interval = gap(kind, previous, s) if previous is not None else NO_GAP
+        s.position, s.class_position = position, class_count[car_class]
+        if GROUP[s.status] <= 1 and leader is not None:
+            s.gap = gap(kind, leader, s) if s is not leader else NO_GAP
+            s.interval = gap(kind, previous, s) if previous is not None else NO_GAP
             c_lead, c_prev = class_leader.setdefault(car_class, s), class_previous.get(car_class)
-            gaps.class_gap = gap(kind, c_lead, s) if c_lead is not s else NO_GAP
-            gaps.class_interval = gap(kind, c_prev, s) if c_prev is not None else NO_GAP
+            s.class_gap = gap(kind, c_lead, s) if c_lead is not s else NO_GAP
+            s.class_interval = gap(kind, c_prev, s) if c_prev is not None else NO_GAP
             previous = s
             class_previous[car_class] = s
-        best = s.best
-        if _GROUP[s.status] < 3:
-            fastest.add(s.entry.car, car_class, best)
+
+
+def classification_of(session: Session, order: Iterable[Placing], flag_ms: int | None) -> Classification:
+    """Cars placed in order as a ``Classification``: its results and fastest laps. The one way from an
+    order to results, for ``classify`` and the live state alike."""
+    results: list[Result] = []
+    fastest = FastestLaps()
+    for car in order:
+        best = car.best
+        if GROUP[car.status] < 3:
+            fastest.add(car.entry.car, car.entry.car_class, best)
         results.append(
             Result(
-                position=position,
-                class_position=class_count[car_class],
-                entry=s.entry,
-                status=s.status,
-                laps=s.laps,
-                total_time_ms=s.time_ms,
+                position=car.position,
+                class_position=car.class_position,
+                entry=car.entry,
+                status=car.status,
+                laps=car.laps,
+                total_time_ms=car.time_ms,
                 best_lap_ms=best.lap_time_ms if best else None,
                 best_lap=best.lap if best else None,
-                gap=gaps.gap,
-                interval=gaps.interval,
-                class_gap=gaps.class_gap,
-                class_interval=gaps.class_interval,
-                penalty_ms=s.penalty_ms,
-                took_flag=s.took_flag,
+                gap=car.gap,
+                interval=car.interval,
+                class_gap=car.class_gap,
+                class_interval=car.class_interval,
+                penalty_ms=car.penalty_ms,
+                took_flag=car.took_flag,
             )
         )
     return Classification(session, tuple(results), fastest.overall, fastest.by_class, flag_ms)
-
-
-@dataclass(slots=True)
-class _Gaps:
-    gap: Gap = NO_GAP
-    interval: Gap = NO_GAP
-    class_gap: Gap = NO_GAP
-    class_interval: Gap = NO_GAP
 
 
 @dataclass(slots=True)

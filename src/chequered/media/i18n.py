@@ -107,6 +107,19 @@ def status_text(status: Status, lang: str) -> str:
     return gettext(_STATUS[status], lang)
 
 
+@lru_cache(maxsize=1)
+def _territory_codes() -> dict[str, str]:
+    """Country names as CLDR writes them in English → their ISO 3166 codes."""
+    return {name: code for code, name in Locale.parse(SOURCE).territories.items()}
+
+
+def country_name(country: str, lang: str) -> str:
+    """A country named in English (as the season files name them), in ``lang`` from CLDR; a name CLDR
+    does not know is kept."""
+    code = _territory_codes().get(country)
+    return babel_locale(lang).territories.get(code, country) if code else country
+
+
 def format_date_range(start: date, end: date, lang: str) -> str:
     """A weekend's dates as the seeds write them: "June 2nd-4th", "June 29th-July 2nd" in English,
     "2–4 juni", "29 juni–2 juli" in Swedish (other languages: Babel's interval)."""

@@ -15,37 +15,24 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.core import get_global
 from babel.dates import format_date
 from jinja2 import Environment, StrictUndefined
 
 from chequered.core.errors import ChequeredError, ParseError
 from chequered.core.model import Entry, Event, Session, SessionKind, Status
-from chequered.media.i18n import format_date_range, ordinal, status_text
+from chequered.media.i18n import country_name, format_date_range, ordinal, status_text
 from chequered.store.championship import SeasonResults, standings
 from chequered.store.store import Store
 
 KINDS = ("preview", "report")
 LANGS = ("en", "sv")
-# The zone a team's readers live in, by the drivers' nationality (the seeds' "svensk tid").
-HOME_ZONES = {
-    "SWE": "Europe/Stockholm",
-    "NOR": "Europe/Oslo",
-    "DEN": "Europe/Copenhagen",
-    "FIN": "Europe/Helsinki",
-}
-COUNTRIES_SV = {
-    "France": "Frankrike",
-    "Belgium": "Belgien",
-    "Italy": "Italien",
-    "Germany": "Tyskland",
-    "Spain": "Spanien",
-    "Netherlands": "Nederländerna",
-}
 
 
 class PressError(ChequeredError):
@@ -119,10 +106,22 @@ def _template(kind: str, lang: str) -> str:
 
 
 def home_zone(entry: Entry, circuit_zone: str) -> str:
+    """The zone a team's readers live in (the seeds' "svensk tid"): that of the first driver whose country
+    has one zone, else the circuit's."""
     for driver in entry.drivers:
-        if driver.nationality in HOME_ZONES:
-            return HOME_ZONES[driver.nationality]
+        zone = _country_zone(driver.nationality)
+        if zone is not None:
+            return zone
     return circuit_zone
+
+
+@lru_cache(maxsize=256)
+def _country_zone(nationality: str) -> str | None:
+    """The one time zone of a nationality's country, from CLDR: the code (ISO 3166 alpha-3, as the season
+    files give it) names a country, the country its zones; None when either is unknown or not one."""
+    countries: list[str] = get_global("territory_aliases").get(nationality, [])
+    zones: list[str] = get_global("territory_zones").get(countries[0], []) if len(countries) == 1 else []
+    return zones[0] if len(zones) == 1 else None
 
 
 def _find_result(classification: Any, entry: Entry) -> Any:
@@ -208,7 +207,7 @@ def facts(
         "event": event,
         "dates": format_date_range(event.start_date, event.end_date, lang),
         "circuit": event.circuit,
-        "country": _country(event.circuit.country, lang),
+        "country": country_name(event.circuit.country, lang),
         "length_km": _km(event.circuit.length_m, lang),
         "zone_name": _zone_words(zone, event, lang),
         "home_is_circuit": _same_clock(zone, circuit_zone, event),
@@ -220,9 +219,9 @@ def facts(
         "championship": championship,
         "next": later[0] if later else None,
         "next_dates": format_date_range(later[0].start_date, later[0].end_date, lang) if later else "",
-        "next_country": _country(later[0].circuit.country, lang) if later else "",
+        "next_country": country_name(later[0].circuit.country, lang) if later else "",
         "calendar": [
-            (e, format_date_range(e.start_date, e.end_date, lang), _country(e.circuit.country, lang))
+            (e, format_date_range(e.start_date, e.end_date, lang), country_name(e.circuit.country, lang))
             for e in rounds
         ],
         "status_text": lambda s: status_text(s, lang),
@@ -267,10 +266,6 @@ def _same_clock(zone: str, other: str, event: Event) -> bool:
     if start is None:
         return zone == other
     return start.astimezone(ZoneInfo(zone)).utcoffset() == start.astimezone(ZoneInfo(other)).utcoffset()
-
-
-def _country(country: str, lang: str) -> str:
-    return COUNTRIES_SV.get(country, country) if lang == "sv" else country
 
 
 def _km(length_m: int | None, lang: str) -> str:

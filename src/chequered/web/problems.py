@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -51,6 +52,25 @@ def problem_response(
     )
 
 
+# The status each domain error answers with (a subclass's own entry wins over its base's).
+_STATUS_OF: dict[type[Exception], int] = {
+    NotFoundError: 404,
+    ConflictError: 409,
+    ParseError: 422,
+    UnknownCarError: 422,
+    StoreError: 503,
+    PdfUnavailable: 503,
+    ChequeredError: 400,
+}
+
+
+def _answer_with(status: int) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def answer(_request: Request, exc: Exception) -> Response:
+        return problem_response(status, str(exc))
+
+    return answer
+
+
 def _location(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     where = loc[0] if loc else "request"
@@ -81,30 +101,5 @@ def install(app: FastAPI) -> None:
             detail = "no such page or endpoint; the API is described at /openapi.json and /docs"
         return problem_response(exc.status_code, detail, dict(exc.headers or {}))
 
-    @app.exception_handler(NotFoundError)
-    async def _not_found(_request: Request, exc: NotFoundError) -> Response:
-        return problem_response(404, str(exc))
-
-    @app.exception_handler(ConflictError)
-    async def _conflict(_request: Request, exc: ConflictError) -> Response:
-        return problem_response(409, str(exc))
-
-    @app.exception_handler(ParseError)
-    async def _parse(_request: Request, exc: ParseError) -> Response:
-        return problem_response(422, str(exc))
-
-    @app.exception_handler(UnknownCarError)
-    async def _car(_request: Request, exc: UnknownCarError) -> Response:
-        return problem_response(422, str(exc))
-
-    @app.exception_handler(StoreError)
-    async def _store(_request: Request, exc: StoreError) -> Response:
-        return problem_response(503, str(exc))
-
-    @app.exception_handler(PdfUnavailable)
-    async def _no_pdf(_request: Request, exc: PdfUnavailable) -> Response:
-        return problem_response(503, str(exc))
-
-    @app.exception_handler(ChequeredError)
-    async def _domain(_request: Request, exc: ChequeredError) -> Response:
-        return problem_response(400, str(exc))
+    for error, status in _STATUS_OF.items():
+        app.add_exception_handler(error, _answer_with(status))

@@ -11,22 +11,10 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from chequered.core import classification
-from chequered.core.classification import NO_GAP, Gap
-from chequered.core.model import Entry, Lap, SessionKind, Status
+from chequered.core.classification import GROUP, Placing, RankKey
+from chequered.core.model import Lap, SessionKind, Status
 from chequered.core.rulebook import ClassificationRules
 from chequered.core.stints import laps_by_car
-
-GROUP = {
-    Status.CLASSIFIED: 0,
-    Status.NOT_CLASSIFIED: 1,
-    Status.RETIRED: 1,
-    Status.DID_NOT_START: 2,
-    Status.DISQUALIFIED: 3,
-    Status.EXCLUDED: 3,
-}
-_NO_TIME = 1 << 62
-
-RankKey = tuple[int, int, int, int, int]
 
 
 def _better(lap: Lap, best: Lap | None) -> bool:
@@ -84,28 +72,14 @@ class CarLaps:
 
 
 @dataclass(slots=True)
-class CarState:
-    """Everything the live board shows of one car, and the standing the order is made of."""
+class CarState(Placing):
+    """Everything the live board shows of one car: its placing (kept as the classification computes
+    it, crossing by crossing), what that placing is made from, and what the board shows besides."""
 
-    entry: Entry
-    index: int
     laps_log: CarLaps = field(default_factory=CarLaps)
-    # standing (as the classification computes it)
-    laps: int = 0
-    time_ms: int | None = None
-    best: Lap | None = None
-    took_flag: bool = False
-    status: Status = Status.DID_NOT_START
     key: RankKey = (2, 0, 0, 0, 0)
-    penalty_ms: int = 0
     lap_penalty: int = 0
     ruled: Status | None = None
-    position: int = 0
-    class_position: int = 0
-    gap: Gap = NO_GAP
-    interval: Gap = NO_GAP
-    class_gap: Gap = NO_GAP
-    class_interval: Gap = NO_GAP
     texts: tuple[str, str, str, str] = ("-", "-", "-", "-")
     marks: tuple[str, ...] = ()
     # what the board shows besides
@@ -140,15 +114,6 @@ class CarState:
         self.time_ms = last.elapsed_ms + self.penalty_ms if kind is SessionKind.RACE else None
         self.best = self.laps_log.prefix_best[index]
 
-    def rank_key(self, kind: SessionKind) -> RankKey:
-        group = GROUP[self.status]
-        if kind is SessionKind.RACE:
-            time_ms = self.time_ms if self.time_ms is not None else _NO_TIME
-            return (group, -self.laps, time_ms, 0, self.index)
-        if self.best is None or self.best.lap_time_ms is None:
-            return (group, 1, -self.laps, 0, self.index)
-        return (group, 0, self.best.lap_time_ms, self.best.elapsed_ms, self.index)
-
 
 def race_status(car: CarState, winner_laps: int, rules: ClassificationRules) -> Status:
     """The classification's race status rule, for one car."""
@@ -156,11 +121,5 @@ def race_status(car: CarState, winner_laps: int, rules: ClassificationRules) -> 
 
 
 def other_status(car: CarState) -> Status:
-    """Practice and qualifying: ruled, else no laps = did not start, no time = not classified."""
-    if car.ruled is not None:
-        return car.ruled
-    if car.laps == 0:
-        return Status.DID_NOT_START
-    if car.best is None:
-        return Status.NOT_CLASSIFIED
-    return Status.CLASSIFIED
+    """The classification's practice and qualifying status rule, for one car."""
+    return classification.practice_status(car.laps, car.best, car.ruled)

@@ -11,12 +11,12 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Callable, Iterator
 
-from chequered.core.classification import NO_GAP, gap
+from chequered.core.classification import NO_GAP, RankKey, gap, rank_key
 from chequered.core.live.car import CarState
 from chequered.core.live.view import text
 from chequered.core.model import SessionKind
 
-Slot = tuple[tuple[int, int, int, int, int], str]  # (rank key, car)
+Slot = tuple[RankKey, str]  # (rank key, car)
 Emit = Callable[[CarState], None]
 
 
@@ -57,7 +57,7 @@ class RunningOrder:
         lo, hi = len(self.overall), -1
         class_range: dict[str, tuple[int, int]] = {}
         for car in moved:
-            key = car.rank_key(kind)
+            key = rank_key(kind, car)
             if key == car.key and car.position:
                 continue
             i, j = _shift(self.overall, car, key)
@@ -107,7 +107,7 @@ class RunningOrder:
                 emit(car)
 
 
-def _shift(order: list[Slot], car: CarState, key: tuple[int, int, int, int, int]) -> tuple[int, int]:
+def _shift(order: list[Slot], car: CarState, key: RankKey) -> tuple[int, int]:
     """Move a car from its old key to ``key``; the indexes it left and took."""
     i = bisect_left(order, (car.key, car.car))
     del order[i]

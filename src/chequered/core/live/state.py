@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chequered.core.classification import Classification
+from chequered.core.classification import Classification, classification_of, rank_key
 from chequered.core.errors import UnknownCarError
 from chequered.core.events import (
     ClockTicked,
@@ -35,7 +35,7 @@ from chequered.core.live.car import CarState, other_status, race_status
 from chequered.core.live.flag import FlagInstant
 from chequered.core.live.order import RunningOrder
 from chequered.core.live.sectors import SectorBests
-from chequered.core.live.view import ROW_FIELDS, as_row, classification_of, entry_row, plain, row_values
+from chequered.core.live.view import ROW_FIELDS, as_row, entry_row, plain, row_values
 from chequered.core.model import Entry, FinishMode, Lap, Session, SessionKind, Status
 from chequered.core.rulebook import Rulebook
 
@@ -141,8 +141,8 @@ class LiveState:
                 self._order.change_class(state, old_class)
             self._order.rewrite_class(entry.car_class)
             return True
-        state = CarState(entry, len(self._cars))
-        state.key = state.rank_key(self.session.kind)
+        state = CarState(entry=entry, index=len(self._cars))
+        state.key = rank_key(self.session.kind, state)
         self._cars[entry.car] = state
         self._order.add(state)
         self._order.move([state])

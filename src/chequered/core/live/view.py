@@ -1,15 +1,13 @@
-"""What the live state shows: a car's board row (field names, plain values for JSON, gap texts) and the
-running order as a ``Classification``."""
+"""What the live state shows: a car's board row (field names, plain values for JSON, gap texts)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from chequered.core.classification import Classification, FastestLaps, Gap, Result
+from chequered.core.classification import Gap
 from chequered.core.live.car import CarState
-from chequered.core.model import Entry, Session
+from chequered.core.model import Entry
 
 Row = dict[str, Any]
 
@@ -83,32 +81,3 @@ def entry_row(entry: Entry) -> Row:
         "car_model": entry.car_model,
         "drivers": [d.name for d in entry.drivers],
     }
-
-
-def classification_of(session: Session, order: Iterable[CarState], flag_ms: int | None) -> Classification:
-    """Cars in running order as the ``Classification`` that ``classify`` gives on the same events."""
-    results: list[Result] = []
-    fastest = FastestLaps()
-    for car in order:
-        best = car.best
-        if car.group < 3:
-            fastest.add(car.car, car.entry.car_class, best)
-        results.append(
-            Result(
-                position=car.position,
-                class_position=car.class_position,
-                entry=car.entry,
-                status=car.status,
-                laps=car.laps,
-                total_time_ms=car.time_ms,
-                best_lap_ms=best.lap_time_ms if best else None,
-                best_lap=best.lap if best else None,
-                gap=car.gap,
-                interval=car.interval,
-                class_gap=car.class_gap,
-                class_interval=car.class_interval,
-                penalty_ms=car.penalty_ms,
-                took_flag=car.took_flag,
-            )
-        )
-    return Classification(session, tuple(results), fastest.overall, fastest.by_class, flag_ms)

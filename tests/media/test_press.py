@@ -99,7 +99,11 @@ def test_a_kit_folds_the_season_once_and_writes_the_same_releases(press_store: S
         (("SWE", "SWE"), "Europe/Stockholm"),
         (("", "FIN"), "Europe/Helsinki"),  # the first driver whose country has one zone
         (("NOR",), "Europe/Oslo"),
-        (("ESP",), "Europe/Paris"),  # Spain has three zones: none is the readers', the circuit's is used
+        (("GER",), "Europe/Berlin"),  # a sporting code (ISO: DEU); Büsingen keeps Berlin's clock
+        (("NED", "GER"), "Europe/Amsterdam"),
+        (("ESP",), "Africa/Ceuta"),  # Madrid's clock, which two of Spain's three zones keep
+        (("USA", "SUI"), "Europe/Zurich"),  # no one clock in the United States: the next driver's
+        (("USA",), "Europe/Paris"),  # nobody's: the circuit's
         (("",), "Europe/Paris"),
     ],
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -115,13 +116,33 @@ def home_zone(entry: Entry, circuit_zone: str) -> str:
     return circuit_zone
 
 
+# Entry lists write nationalities in the sporting codes of the FIA and the IOC; where one differs from
+# ISO 3166 alpha-3 (which CLDR knows), the ISO code of the same country.
+SPORTING_CODES = {
+    "ALG": "DZA", "BAH": "BHS", "BUL": "BGR", "CHI": "CHL", "CRC": "CRI", "CRO": "HRV", "DEN": "DNK",
+    "GER": "DEU", "GRE": "GRC", "GUA": "GTM", "INA": "IDN", "IRI": "IRN", "KSA": "SAU", "KUW": "KWT",
+    "LAT": "LVA", "LIB": "LBN", "MAS": "MYS", "MON": "MCO", "NED": "NLD", "PAR": "PRY", "PHI": "PHL",
+    "POR": "PRT", "PUR": "PRI", "RSA": "ZAF", "SLO": "SVN", "SUI": "CHE", "TPE": "TWN", "UAE": "ARE",
+    "URU": "URY", "VIE": "VNM", "ZIM": "ZWE",
+}  # fmt: skip
+
+
 @lru_cache(maxsize=256)
 def _country_zone(nationality: str) -> str | None:
-    """The one time zone of a nationality's country, from CLDR: the code (ISO 3166 alpha-3, as the season
-    files give it) names a country, the country its zones; None when either is unknown or not one."""
-    countries: list[str] = get_global("territory_aliases").get(nationality, [])
+    """The home zone of a nationality's country, from CLDR: the code (a sporting code or ISO 3166
+    alpha-3) names a country, the country its zones. A country of several zones has a home clock when
+    most of its zones keep one (Berlin and Büsingen; Madrid and Ceuta, not the Canaries; Lisbon and
+    Madeira, not the Azores): the first zone keeping it. None when the code or the clock is unknown."""
+    code = SPORTING_CODES.get(nationality, nationality)
+    countries: list[str] = get_global("territory_aliases").get(code, [])
     zones: list[str] = get_global("territory_zones").get(countries[0], []) if len(countries) == 1 else []
-    return zones[0] if len(zones) == 1 else None
+    if not zones:
+        return None
+    clocks = get_global("meta_zones")
+    clock, count = Counter(clocks.get(zone, zone) for zone in zones).most_common(1)[0]
+    if count * 2 <= len(zones):
+        return None
+    return next(zone for zone in zones if clocks.get(zone, zone) == clock)
 
 
 def _find_result(classification: Any, entry: Entry) -> Any:

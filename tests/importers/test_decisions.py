@@ -35,3 +35,13 @@ def test_bad_rows_name_line_and_column(data: bytes, line: int, column: str) -> N
     with pytest.raises(ParseError) as caught:
         parse_decisions(data, "p.csv")
     assert (caught.value.line, caught.value.column) == (line, column)
+
+
+def test_a_header_without_a_needed_column_names_it_and_a_row_of_separators_is_blank() -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_decisions(b"car,value,reason\n7,5,x\n", "p.csv")
+    assert (caught.value.line, caught.value.column) == (1, "kind")
+    assert "columns: car, kind, value, reason" in str(caught.value)
+    assert parse_decisions(b"car,kind,value,reason\n,,,\n7,time,5,x\n", "p.csv") == [
+        TimePenalty("7", 5_000, "x")
+    ]

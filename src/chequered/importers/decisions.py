@@ -25,16 +25,10 @@ COLUMNS = ("car", "kind", "value")
 
 def parse_decisions(data: bytes, source: str) -> list[Decision]:
     table = Table(data, source, separator=",", lower=True)
+    table.require(COLUMNS, (*COLUMNS, "reason"))
     header = table.header
-    for column in COLUMNS:
-        if column not in header:
-            raise ParseError(
-                source, 1, column, f"header must name the columns {', '.join(COLUMNS)} (and reason)"
-            )
     decisions: list[Decision] = []
-    for row in table:
-        if not any(field.strip() for field in row.fields):
-            continue
+    for row in table.filled_rows():
         line = row.line
         if len(row.fields) < len(header) - ("reason" in table):
             raise ParseError(source, line, header[len(row.fields)], "row is truncated")

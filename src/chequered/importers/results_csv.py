@@ -120,20 +120,14 @@ def _row(fields: Row) -> SessionResult:
 def parse_results_csv(data: bytes, source: str) -> list[SessionResult]:
     """Read RESULTS.csv; raise ``ParseError`` naming file, line and column on the first bad value."""
     table = Table(data, source, separator=",", lower=True)
+    table.require(REQUIRED, COLUMNS)
     header = table.header
-    for column in REQUIRED:
-        if column not in header:
-            raise ParseError(
-                source, 1, column, f"header has no {column!r} column (columns: {', '.join(COLUMNS)})"
-            )
     for column in header:
         if column not in COLUMNS:
             raise ParseError(source, 1, column, f"unknown column {column!r} (columns: {', '.join(COLUMNS)})")
     results: list[SessionResult] = []
     seen: dict[tuple[int, str, str], int] = {}
-    for row in table:
-        if not any(v.strip() for v in row.fields):
-            continue
+    for row in table.filled_rows():
         line = row.line
         if len(row.fields) != table.width:
             raise ParseError(source, line, None, f"{len(row.fields)} fields, the header has {table.width}")

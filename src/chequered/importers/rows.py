@@ -12,7 +12,7 @@ import codecs
 import csv
 import io
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple, TypeVar
 
 from chequered.core.errors import ParseError
@@ -129,6 +129,17 @@ class Table:
 
     def __contains__(self, column: str) -> bool:
         return column in self.index
+
+    def require(self, required: Iterable[str], known: Sequence[str]) -> None:
+        """Refuse a header without each of ``required`` (naming the first missing, and ``known``)."""
+        for column in required:
+            if column not in self.index:
+                message = f"header has no {column!r} column (columns: {', '.join(known)})"
+                raise ParseError(self.source, 1, column, message)
+
+    def filled_rows(self) -> Iterator[Row]:
+        """The data rows holding a value: a row of separators only is skipped, as a blank line is."""
+        return (row for row in self if any(field.strip() for field in row.fields))
 
     @property
     def line(self) -> int:

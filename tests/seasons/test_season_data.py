@@ -154,6 +154,52 @@ def test_named_cars_and_crews(
     assert (entry.team, entry.car_class, [d.name for d in entry.drivers]) == (team, car_class, crew)
 
 
+@pytest.mark.parametrize(
+    ("number", "team", "car_class", "rounds", "crew"),
+    [
+        # gt-place.com 2023-07-17 and 2023-09-04, motorsport-xl.de 2023-10-03 (BCMC / EastSide Mercedes)
+        (
+            "4",
+            "BCMC Motorsport powered by EastSide Motorsport",
+            "Silver",
+            (2, 3, 4, 5, 6),
+            ["Marc de Fulgencio", "Philipp Gogollok"],
+        ),
+        ("20", "EastSide Motorsport", "Pro-Am", (4, 5, 6), ["Denis Bulatov", "Lukas Mayer"]),
+        # motorsport-xl.de 2023-06-08, 2023-07-04 and 2023-10-04 (Sorg Rennsport's two Caymans)
+        ("93", "SRS Team Sorg Rennsport", "Silver", (1, 2, 3, 6), ["Ricardo Dort", "Sergio Paulet"]),
+        (
+            "94",
+            "SRS Team Sorg Rennsport",
+            "Silver",
+            (1, 2, 3, 5, 6),
+            ["Ivan Ekelchik", "Nicolaj Möller-Madsen"],
+        ),
+        # pellemotorsport.com (Hockenheim Race 1) and gt-place.com 2023-09-30
+        ("110", "Autosport GP LS Group Performance", "Silver", (5, 6), ["Paul Cauhaupe", "Simon Tirman"]),
+        # blog.auto-24.net 2023-04-25: Allied-Racing's #44 second in Pro-Am at Monza
+        ("44", "Allied-Racing", "Pro-Am", (1, 3), ["Kristensen", "Wallace"]),
+        # laregione.ch: Jacoma/Leutwiler won the Am class in the wet Spa Race 2
+        ("76", "Centri Porsche Ticino", "Am", (3,), ["Ivan Jacoma", "Niki Leutwiler"]),
+        # racingspeedmotorsport.com (Barcelona Race 1)
+        ("83", "Team Speedcar", "Silver", (6,), ["Jim Pla"]),
+        ("13", "Overdrive Racing", "Silver", (6,), ["Ivailo Tzonev"]),
+    ],
+)
+def test_cars_of_the_second_pass(
+    data: SeasonData, number: str, team: str, car_class: str, rounds: tuple[int, ...], crew: list[str]
+) -> None:
+    (entry,) = (e for e in data.entries if e.number == number)
+    assert (entry.team, entry.car_class, [d.name for d in entry.drivers]) == (team, car_class, crew)
+    assert data.rounds[entry.car] == rounds
+
+
+def test_every_named_car_of_barcelona_race_1_is_entered_there(data: SeasonData) -> None:
+    """racingspeedmotorsport.com names these eleven cars in Barcelona Race 1."""
+    numbers = {e.number for e in data.entries_at(6)}
+    assert {"2", "3", "5", "13", "22", "26", "36", "77", "78", "83", "442"} <= numbers
+
+
 def test_cars_seen_at_some_rounds_are_entered_there_only(data: SeasonData) -> None:
     assert data.rounds["31"] == (4, 5)  # Misano, then a guest crew at Hockenheim (motorsport-xl.de)
     assert data.rounds["27"] == (1,)  # seen in the Monza Race 1 report only

@@ -9,6 +9,11 @@ while (the app, the boards, the connections) are frozen every ``freeze_s``, out 
 so the automatic collections only look at what is new. Frozen objects that later die inside a
 reference cycle (a closed connection's protocol) are not reclaimed while frozen: every ``release_s``
 everything is thawed and collected once, one deliberate full pause instead of several a minute.
+
+Freezing is cheap (the collector's lists are spliced, nothing is walked), so it is done every second: the
+5,000 fans who join at a race start are out of the full collections' way a second later. Frozen every
+10 s instead, the first seconds of a 5,000-fan race saw full collections over every fresh connection:
+p99 delivery 740 ms against 283 ms (``python -m benchmarks live.fanout_5000_one``, same machine).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import asyncio
 import gc
 
 
-async def pace_collections(freeze_s: float = 10.0, release_s: float = 600.0) -> None:
+async def pace_collections(freeze_s: float = 1.0, release_s: float = 600.0) -> None:
     """Run until cancelled; everything frozen is thawed when it stops."""
     loop = asyncio.get_running_loop()
     released = loop.time()

@@ -57,6 +57,34 @@ def test_concurrent_misses_share_one_build() -> None:
     assert builds == [1] and results == ["folded"] * 8
 
 
+def test_rendered_documents_are_bounded_by_their_bytes_oldest_used_first_out() -> None:
+    cache = Cache(100, max_bytes=100)
+    for seq in range(5):  # a live read rendered at five positions, 30 bytes each
+        cache.get_or_build(("classification", seq), lambda: b"x" * 30)
+    cache.get_or_build(("state", 1), lambda: "a folded state weighs nothing here")
+    assert cache.held_bytes == 90
+    assert [cache.peek(("classification", seq)) is not None for seq in range(5)] == [
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
+    assert cache.peek(("state", 1)) is not None
+    cache.get_or_build(("classification", 2), lambda: b"unused")  # a hit: now the most recently used
+    cache.get_or_build(("classification", 5), lambda: b"y" * 30)
+    assert [cache.peek(("classification", seq)) is not None for seq in (2, 3, 4, 5)] == [
+        True,
+        False,
+        True,
+        True,
+    ]
+    assert cache.held_bytes == 90
+    one = Cache(100, max_bytes=10)
+    one.get_or_build("big", lambda: b"z" * 50)  # larger than the budget: kept until the next
+    assert one.peek("big") == b"z" * 50
+
+
 def test_readers_arriving_during_a_build_get_the_previous_answer(tmp_path: Path) -> None:
     """While one reader builds the classification at a new head, the others get the one before (its
     ``as_of`` says which); with no build under way, nothing stale is handed out."""

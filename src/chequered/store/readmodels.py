@@ -136,10 +136,15 @@ def _folded(
 
 class Cache:
     """A small thread-safe LRU of folded states and rendered documents. Concurrent misses of one key
-    share one build: the first builds, the others wait for its value (or its error)."""
+    share one build: the first builds, the others wait for its value (or its error).
 
-    def __init__(self, size: int) -> None:
+    ``size`` bounds the entries; ``max_bytes`` also bounds the bytes of the values that are ``bytes``
+    (rendered documents: a live session renders one per log position, tens of kilobytes each)."""
+
+    def __init__(self, size: int, max_bytes: int | None = None) -> None:
         self._size = size
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._items: OrderedDict[Hashable, object] = OrderedDict()
         self._building: dict[Hashable, _Build] = {}
         self._lock = threading.Lock()
@@ -170,13 +175,21 @@ class Cache:
             with self._lock:
                 self._items[key] = value
                 self._items.move_to_end(key)
-                while len(self._items) > self._size:
-                    self._items.popitem(last=False)
+                self._bytes += _weight(value)
+                while len(self._items) > self._size or (
+                    self._max_bytes is not None and self._bytes > self._max_bytes and len(self._items) > 1
+                ):
+                    self._bytes -= _weight(self._items.popitem(last=False)[1])
         finally:
             with self._lock:
                 del self._building[key]
             pending.done.set()
         return value
+
+    @property
+    def held_bytes(self) -> int:
+        """The bytes of the ``bytes`` values held."""
+        return self._bytes
 
     def building(self, key: Hashable) -> bool:
         """Whether a build of ``key`` is under way."""
@@ -209,3 +222,7 @@ class _Build:
     done: threading.Event = field(default_factory=threading.Event)
     value: object = None
     error: BaseException | None = None
+
+
+def _weight(value: object) -> int:
+    return len(value) if isinstance(value, bytes) else 0

@@ -23,6 +23,7 @@ from chequered.store.season import SeasonInfo, SessionInfo
 from chequered.store.tokens import Role, TokenInfo
 
 RulebookLoader = Callable[[str | None], Rulebook]
+DOCUMENT_BYTES = 32 * 2**20  # rendered documents kept (Le Mans' classification: about 35 kB a position)
 
 
 class Store:
@@ -33,7 +34,8 @@ class Store:
         self.clock = clock
         self._rulebook = rulebook
         self._states = Cache(cache_size)
-        self._documents = Cache(cache_size * 32)
+        # rendered reads: a season's pages in two languages fit; a live session's old positions go first
+        self._documents = Cache(cache_size * 32, max_bytes=DOCUMENT_BYTES)
         self._passings = PassingLog()
 
     @classmethod

@@ -98,6 +98,11 @@ class Row:
         return self.convert(column, float, what)
 
 
+def _blank(fields: list[str]) -> bool:
+    """A blank line, as the csv module reads one (no field, or one of spaces)."""
+    return not fields or (len(fields) == 1 and not fields[0].strip())
+
+
 class Column(NamedTuple):
     """A column to convert: its header name, what a value is (for the error) and how to read one
     (a blank is None, or an error when required; a column the file lacks reads as blanks)."""
@@ -150,9 +155,8 @@ class Table:
         """The data rows, blank lines skipped; numbered by the line each ends on."""
         source, index, reader = self.source, self.index, self._reader
         for fields in reader:
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
-            yield Row(source, index, fields, reader.line_num)
+            if not _blank(fields):
+                yield Row(source, index, fields, reader.line_num)
 
     def complete_rows(self) -> Iterator[Row]:
         """The data rows, refusing one with fewer fields than the header line: a file cut off mid-row.
@@ -191,8 +195,8 @@ class Table:
         width, reader = self.width, self._reader
         for fields in reader:
             if len(fields) < width:
-                if not fields or (len(fields) == 1 and not fields[0].strip()):
-                    continue  # a blank line
+                if _blank(fields):
+                    continue
                 raise self._cut_off(fields, reader.line_num)
             lines.append(reader.line_num)
             picked.append(pick(fields))

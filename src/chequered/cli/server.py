@@ -103,8 +103,9 @@ def serve_command(
     shared = workers > 1 or worker
     listening = _listening_socket(host, port, shared)  # bound before a worker starts: the port is ours
     passed_on = [*(["--bus", bus_url] if bus_url else []), *([] if access_log else ["--no-access-log"])]
-    others = [] if worker else _start_workers(workers - 1, database_url, store, host, port, passed_on)
-    simulator = _start_demo(store, database_url, host, port) if demo and not worker else None
+    url = database_url or store.database.engine.url.render_as_string(hide_password=False)  # for children
+    others = [] if worker else _start_workers(workers - 1, url, host, port, passed_on)
+    simulator = _start_demo(store, url, host, port) if demo and not worker else None
     # uvicorn ends on SIGTERM by raising it again once it has shut down: as an exception here, so that
     # the workers and the demo's simulator are stopped and the store closed (the default would kill
     # this process on the spot and leave them running)
@@ -167,11 +168,10 @@ def _listening_socket(host: str, port: int, shared: bool) -> socket.socket:
 
 
 def _start_workers(
-    count: int, database_url: str | None, store: Store, host: str, port: int, passed_on: list[str]
+    count: int, url: str, host: str, port: int, passed_on: list[str]
 ) -> list[subprocess.Popen[bytes]]:
     """The other server processes of ``--workers``: the same command serving only (the store is seeded
     and the demo started by this one)."""
-    url = database_url or store.database.engine.url.render_as_string(hide_password=False)
     command = [sys.executable, "-m", "chequered.cli", "serve", "--worker", "--database-url", url]
     command += ["--host", host, "--port", str(port), *passed_on]
     return [subprocess.Popen(command) for _ in range(count)]
@@ -197,9 +197,7 @@ DEMO_ROUND = 2
 DEMO_SESSIONS = ("R1", "R2")
 
 
-def _start_demo(
-    store: Store, database_url: str | None, host: str, port: int
-) -> subprocess.Popen[bytes] | None:
+def _start_demo(store: Store, url: str, host: str, port: int) -> subprocess.Popen[bytes] | None:
     """A newcomer's first view: the whole 2023 season simulated around its known results and published
     (every session but one), then one race streamed live, by a second process (SQLite takes one writer at
     a time across processes) while the server already answers. The season takes some 30 s to fill."""
@@ -215,10 +213,7 @@ def _start_demo(
         return None
     command = [sys.executable, "-m", "chequered.cli", "simulate", "season", "--season", DEFAULT_SEASON]
     command += ["--seed", "7", "--store", "--live", session_id, "--speed", "10"]
-    command += [
-        "--database-url",
-        database_url or store.database.engine.url.render_as_string(hide_password=False),
-    ]
+    command += ["--database-url", url]
     typer.echo(f"simulating the {DEFAULT_SEASON} season into the store (about 30 s), then {name} live")
     typer.echo(f"live: http://{host}:{port}/live/{session_id}")
     return subprocess.Popen(command, stdout=subprocess.DEVNULL)

@@ -8,12 +8,13 @@ is adding a catalog: ``LANGUAGES`` lists what is there.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from importlib import resources
 
 from babel import Locale
-from babel.core import negotiate_locale
+from babel.core import get_global, negotiate_locale
 from babel.dates import format_date, format_datetime, format_interval
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -118,6 +119,35 @@ def country_name(country: str, lang: str) -> str:
     does not know is kept."""
     code = _territory_codes().get(country)
     return babel_locale(lang).territories.get(code, country) if code else country
+
+
+# Entry lists write nationalities in the sporting codes of the FIA and the IOC; where one differs from
+# ISO 3166 alpha-3 (which CLDR knows), the ISO code of the same country.
+SPORTING_CODES = {
+    "ALG": "DZA", "BAH": "BHS", "BUL": "BGR", "CHI": "CHL", "CRC": "CRI", "CRO": "HRV", "DEN": "DNK",
+    "GER": "DEU", "GRE": "GRC", "GUA": "GTM", "INA": "IDN", "IRI": "IRN", "KSA": "SAU", "KUW": "KWT",
+    "LAT": "LVA", "LIB": "LBN", "MAS": "MYS", "MON": "MCO", "NED": "NLD", "PAR": "PRY", "PHI": "PHL",
+    "POR": "PRT", "PUR": "PRI", "RSA": "ZAF", "SLO": "SVN", "SUI": "CHE", "TPE": "TWN", "UAE": "ARE",
+    "URU": "URY", "VIE": "VNM", "ZIM": "ZWE",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def country_zone(nationality: str) -> str | None:
+    """The home zone of a nationality's country, from CLDR: the code (a sporting code or ISO 3166
+    alpha-3) names a country, the country its zones. A country of several zones has a home clock when
+    most of its zones keep one (Berlin and Büsingen; Madrid and Ceuta, not the Canaries; Lisbon and
+    Madeira, not the Azores): the first zone keeping it. None when the code or the clock is unknown."""
+    code = SPORTING_CODES.get(nationality, nationality)
+    countries: list[str] = get_global("territory_aliases").get(code, [])
+    zones: list[str] = get_global("territory_zones").get(countries[0], []) if len(countries) == 1 else []
+    if not zones:
+        return None
+    clocks = get_global("meta_zones")
+    clock, count = Counter(clocks.get(zone, zone) for zone in zones).most_common(1)[0]
+    if count * 2 <= len(zones):
+        return None
+    return next(zone for zone in zones if clocks.get(zone, zone) == clock)
 
 
 def format_date_range(start: date, end: date, lang: str) -> str:

@@ -13,22 +13,19 @@ from __future__ import annotations
 import html
 import re
 import tomllib
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.core import get_global
 from babel.dates import format_date
 from jinja2 import Environment, StrictUndefined
 
 from chequered.core.errors import ChequeredError, ParseError
 from chequered.core.model import Entry, Event, Session, SessionKind, Status
-from chequered.media.i18n import country_name, format_date_range, ordinal, status_text
+from chequered.media.i18n import country_name, country_zone, format_date_range, ordinal, status_text
 from chequered.store.championship import SeasonResults, standings
 from chequered.store.store import Store
 
@@ -108,41 +105,12 @@ def _template(kind: str, lang: str) -> str:
 
 def home_zone(entry: Entry, circuit_zone: str) -> str:
     """The zone a team's readers live in (the seeds' "svensk tid"): that of the first driver whose country
-    has one zone, else the circuit's."""
+    keeps one clock, else the circuit's."""
     for driver in entry.drivers:
-        zone = _country_zone(driver.nationality)
+        zone = country_zone(driver.nationality)
         if zone is not None:
             return zone
     return circuit_zone
-
-
-# Entry lists write nationalities in the sporting codes of the FIA and the IOC; where one differs from
-# ISO 3166 alpha-3 (which CLDR knows), the ISO code of the same country.
-SPORTING_CODES = {
-    "ALG": "DZA", "BAH": "BHS", "BUL": "BGR", "CHI": "CHL", "CRC": "CRI", "CRO": "HRV", "DEN": "DNK",
-    "GER": "DEU", "GRE": "GRC", "GUA": "GTM", "INA": "IDN", "IRI": "IRN", "KSA": "SAU", "KUW": "KWT",
-    "LAT": "LVA", "LIB": "LBN", "MAS": "MYS", "MON": "MCO", "NED": "NLD", "PAR": "PRY", "PHI": "PHL",
-    "POR": "PRT", "PUR": "PRI", "RSA": "ZAF", "SLO": "SVN", "SUI": "CHE", "TPE": "TWN", "UAE": "ARE",
-    "URU": "URY", "VIE": "VNM", "ZIM": "ZWE",
-}  # fmt: skip
-
-
-@lru_cache(maxsize=256)
-def _country_zone(nationality: str) -> str | None:
-    """The home zone of a nationality's country, from CLDR: the code (a sporting code or ISO 3166
-    alpha-3) names a country, the country its zones. A country of several zones has a home clock when
-    most of its zones keep one (Berlin and Büsingen; Madrid and Ceuta, not the Canaries; Lisbon and
-    Madeira, not the Azores): the first zone keeping it. None when the code or the clock is unknown."""
-    code = SPORTING_CODES.get(nationality, nationality)
-    countries: list[str] = get_global("territory_aliases").get(code, [])
-    zones: list[str] = get_global("territory_zones").get(countries[0], []) if len(countries) == 1 else []
-    if not zones:
-        return None
-    clocks = get_global("meta_zones")
-    clock, count = Counter(clocks.get(zone, zone) for zone in zones).most_common(1)[0]
-    if count * 2 <= len(zones):
-        return None
-    return next(zone for zone in zones if clocks.get(zone, zone) == clock)
 
 
 def _find_result(classification: Any, entry: Entry) -> Any:

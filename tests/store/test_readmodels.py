@@ -85,6 +85,22 @@ def test_rendered_documents_are_bounded_by_their_bytes_oldest_used_first_out() -
     assert one.peek("big") == b"z" * 50
 
 
+def test_of_one_read_only_the_latest_positions_are_kept() -> None:
+    """A live session read at each new log position keeps its last few positions, not every lap's."""
+    cache = Cache(100, positions=2)
+    for seq in (3, 1, 2, 5, 4):
+        cache.get_or_build(("state", "R1", seq), lambda: "folded")
+    cache.get_or_build(("state", "R2", 1), lambda: "another session")
+    cache.get_or_build(("page", "standings", "en"), lambda: "no position")
+    cache.get_or_build(("flag", True), lambda: "a bool is no position")
+    cache.get_or_build(("flag", False), lambda: "a bool is no position")
+    assert [seq for seq in range(1, 6) if cache.peek(("state", "R1", seq)) is not None] == [4, 5]
+    assert len(cache) == 6  # two of R1, one of R2, the page, both flags
+    assert cache.latest(("state", "R1"), 5) == (4, "folded")
+    assert cache.latest(("state", "R1"), 4) is None
+    assert cache.latest(("state", "R2"), 9) == (1, "another session")
+
+
 def test_readers_arriving_during_a_build_get_the_previous_answer(tmp_path: Path) -> None:
     """While one reader builds the classification at a new head, the others get the one before (its
     ``as_of`` says which); with no build under way, nothing stale is handed out."""

@@ -8,6 +8,7 @@ how new events invalidate what readers see, in this process and in any other sha
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left, insort
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -139,13 +140,19 @@ class Cache:
     share one build: the first builds, the others wait for its value (or its error).
 
     ``size`` bounds the entries; ``max_bytes`` also bounds the bytes of the values that are ``bytes``
-    (rendered documents: a live session renders one per log position, tens of kilobytes each)."""
+    (rendered documents: a live session renders one per log position, tens of kilobytes each).
+    A key ``(*read, n)`` whose last part is an int is read ``read`` at log position ``n``: of one read
+    only the latest ``positions`` are kept. A live session moves on a lap a second, and what its old
+    positions hold (every lap so far) would otherwise fill the cache with copies of one session."""
 
-    def __init__(self, size: int, max_bytes: int | None = None) -> None:
+    def __init__(self, size: int, max_bytes: int | None = None, positions: int | None = None) -> None:
         self._size = size
         self._max_bytes = max_bytes
+        self._positions = positions
         self._bytes = 0
         self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._held: dict[tuple[Hashable, ...], list[int]] = {}
+        """For each read, the positions held, in order."""
         self._building: dict[Hashable, _Build] = {}
         self._lock = threading.Lock()
 
@@ -173,18 +180,35 @@ class Cache:
         else:
             pending.value = value
             with self._lock:
-                self._items[key] = value
-                self._items.move_to_end(key)
-                self._bytes += _weight(value)
-                while len(self._items) > self._size or (
-                    self._max_bytes is not None and self._bytes > self._max_bytes and len(self._items) > 1
-                ):
-                    self._bytes -= _weight(self._items.popitem(last=False)[1])
+                self._put(key, value)
         finally:
             with self._lock:
                 del self._building[key]
             pending.done.set()
         return value
+
+    def _put(self, key: Hashable, value: object) -> None:
+        self._items[key] = value
+        self._bytes += _weight(value)
+        read = _read_of(key)
+        if read is not None:
+            held = self._held.setdefault(read[0], [])
+            insort(held, read[1])
+            while self._positions is not None and len(held) > self._positions:
+                self._drop((*read[0], held[0]))
+        while len(self._items) > self._size or (
+            self._max_bytes is not None and self._bytes > self._max_bytes and len(self._items) > 1
+        ):
+            self._drop(next(iter(self._items)))
+
+    def _drop(self, key: Hashable) -> None:
+        self._bytes -= _weight(self._items.pop(key))
+        read = _read_of(key)
+        if read is not None:
+            held = self._held[read[0]]
+            held.remove(read[1])
+            if not held:
+                del self._held[read[0]]
 
     @property
     def held_bytes(self) -> int:
@@ -200,18 +224,14 @@ class Cache:
         with self._lock:
             return self._items.get(key)
 
-    def latest(self, prefix: tuple[Hashable, ...], below: int) -> tuple[int, object] | None:
-        """The cached value whose key is ``(*prefix, n)`` with the largest ``n < below``."""
+    def latest(self, read: tuple[Hashable, ...], below: int) -> tuple[int, object] | None:
+        """The cached value of ``read`` at the latest position below ``below``: key ``(*read, n)``."""
         with self._lock:
-            found = [
-                (key[-1], value)
-                for key, value in self._items.items()
-                if isinstance(key, tuple)
-                and key[:-1] == prefix
-                and isinstance(key[-1], int)
-                and key[-1] < below
-            ]
-        return max(found, key=lambda item: item[0]) if found else None
+            held = self._held.get(read, [])
+            at = bisect_left(held, below)
+            if at == 0:
+                return None
+            return held[at - 1], self._items[(*read, held[at - 1])]
 
     def __len__(self) -> int:
         return len(self._items)
@@ -226,3 +246,10 @@ class _Build:
 
 def _weight(value: object) -> int:
     return len(value) if isinstance(value, bytes) else 0
+
+
+def _read_of(key: Hashable) -> tuple[tuple[Hashable, ...], int] | None:
+    """``(read, position)`` of a key ``(*read, position)``; None for a key of no log position."""
+    if isinstance(key, tuple) and key and type(key[-1]) is int:
+        return key[:-1], key[-1]
+    return None

@@ -24,6 +24,7 @@ from chequered.store.tokens import Role, TokenInfo
 
 RulebookLoader = Callable[[str | None], Rulebook]
 DOCUMENT_BYTES = 32 * 2**20  # rendered documents kept (Le Mans' classification: about 35 kB a position)
+POSITIONS = 4  # of one read (a session's state, a document), the latest positions kept
 
 
 class Store:
@@ -33,9 +34,11 @@ class Store:
         self.database = database
         self.clock = clock
         self._rulebook = rulebook
-        self._states = Cache(cache_size)
-        # rendered reads: a season's pages in two languages fit; a live session's old positions go first
-        self._documents = Cache(cache_size * 32, max_bytes=DOCUMENT_BYTES)
+        # a live session moves on a lap a second: its head and the positions just before it are what
+        # readers ask for (and what the next position is moved on from); older ones are dropped
+        self._states = Cache(cache_size, positions=POSITIONS)
+        # rendered reads: a season's pages in two languages fit
+        self._documents = Cache(cache_size * 32, max_bytes=DOCUMENT_BYTES, positions=POSITIONS)
         self._passings = PassingLog()
 
     @classmethod

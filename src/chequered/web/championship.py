@@ -60,7 +60,7 @@ def get_standings(
         document["provisional"] = [{"round": r, "session": s} for r, s in published.provisional]
         return orjson.dumps(document)
 
-    cache_key = ("standings", season_id, published.key, of, car_class, after_round)
+    cache_key = ("standings", season_id, of, car_class, after_round, published.key)
     return Response(store.document(cache_key, build), media_type="application/json")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from chequered.core.events import Publication, TimePenalty
 from chequered.media.documents import (
     SESSION_KINDS,
+    Document,
     classification,
     entry_list,
     session_document,
@@ -30,6 +33,20 @@ def test_every_session_document_has_rows_in_every_format(press_store: Store) -> 
         assert len(orjson.loads(doc.json())["rows"]) == len(doc.rows)
     assert len(entry_list(press_store, "gt4-europe-2023", 4).rows) == 48  # seed 003: "48-cars strong grid"
     assert standings_document(press_store, "gt4-europe-2023").rows
+
+
+def test_a_csv_cell_that_would_start_a_formula_is_text(press_store: Store) -> None:
+    """A spreadsheet opening a document's CSV runs no formula from a name in a timing file; figures
+    (gaps "+1.234", "+2 laps", the leader's "-") are left as they are."""
+    for kind in SESSION_KINDS:  # the real documents: no cell changed
+        doc = session_document(press_store, R1, kind)
+        assert list(csv.reader(io.StringIO(doc.csv().decode()))) == [list(doc.columns), *map(list, doc.rows)]
+    hostile = ('=HYPERLINK("http://x","Team")', "@SUM(A1)", "+1+cmd|' /C calc'!A0", "-2+3", "\t=1")
+    figures = ("+1.234", "+2 laps", "+1 lap", "+1:02.345", "-1", "-", "Eve-Marie")
+    doc = Document("hostile", ("cell",), tuple((cell,) for cell in hostile + figures))
+    read = [row[0] for row in csv.reader(io.StringIO(doc.csv().decode()))][1:]
+    assert read == [f"'{cell}" for cell in hostile] + list(figures)
+    assert orjson.loads(doc.json())["rows"][0] == {"cell": hostile[0]}  # the data itself is unchanged
 
 
 def test_a_penalty_after_the_provisional_results_is_a_new_version_that_names_it(

@@ -4,8 +4,10 @@ once in their order, and a clear error when Chromium is missing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 
@@ -82,3 +84,24 @@ def test_a_chromium_that_will_not_start_is_a_clear_error(tmp_path: Path) -> None
     fake.chmod(0o755)
     with pytest.raises(PdfUnavailable, match=r"would not start"):
         Printer(fake).print("<p>x</p>")
+
+
+def test_the_printer_runs_no_script_and_connects_nowhere(tmp_path: Path) -> None:
+    """Were a name from a timing file ever printed unescaped, it could not act: no script runs and no
+    connection leaves the printer (a local socket counts what reaches it)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    body = (
+        "<p id='p'>as printed</p><script>document.getElementById('p').textContent = 'script ran'</script>"
+        f"<img src='{url}/img'><link rel='stylesheet' href='{url}/css'><iframe src='{url}/frame'></iframe>"
+        f"<div style=\"background: url('{url}/bg')\">x</div>"
+    )
+    (text,) = _pages(render_pdf(page("hostile", body, "en")), tmp_path)
+    connections = 0
+    with listener, contextlib.suppress(TimeoutError):
+        while True:
+            listener.accept()[0].close()
+            connections += 1
+    assert "as printed" in text and "script ran" not in text
+    assert connections == 0

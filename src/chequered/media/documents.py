@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +63,7 @@ class Document:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(self.columns)
-        writer.writerows(self.rows)
+        writer.writerows(tuple(_inert(cell) for cell in row) for row in self.rows)
         return out.getvalue().encode("utf-8")
 
     def html(self) -> str:
@@ -110,6 +111,17 @@ class Document:
         if fmt == "pdf":
             return render_pdf(self.html())
         raise DocumentError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+_GAP = re.compile(r"[+-](?:[\d.:]+(?: laps?)?)?")
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula (a team named "=HYPERLINK(...)"
+    in a timing file) gets a leading apostrophe; a gap ("+1:02.345", "+2 laps", the leader's "-") is
+    left alone."""
+    return "'" + cell if _FORMULA.match(cell) and not _GAP.fullmatch(cell) else cell
 
 
 def _ms(ms: int | None) -> str:

@@ -1,8 +1,8 @@
 """PDFs of HTML pages, printed by Chromium's own PDF printer (Debian's ``/usr/bin/chromium``, driven by
-Playwright): the same HTML the pages serve, real fonts, any script, tables split across pages with their
+Playwright): the same HTML the pages serve, real fonts, tables split across pages with their
 header repeated. The page's own CSS lays out the paper (``@page``: A4, margins, and "X / Y" in the
 bottom-right margin box, which Chromium honours since version 131), so no header or footer template is
-needed.
+needed. The printer runs no script and fetches nothing: what it prints is the page as given.
 
 One browser serves a process: it is launched on the first PDF and reused, and so are its few tabs. The
 browser lives on a thread of its own with an asyncio loop, so that ``render_pdf`` may be called from any
@@ -30,6 +30,10 @@ ARGS = (
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # what would still connect before a request is made (a frame's preconnect) goes to a proxy on the
+    # closed discard port, loopback included: no connection leaves the printer
+    "--proxy-server=127.0.0.1:9",
+    "--proxy-bypass-list=<-loopback>",
 )
 PARALLEL = 3  # pages printed at once: a tab's work is split between the browser and its renderer
 
@@ -77,7 +81,10 @@ class Printer:
 
         self._playwright = await async_playwright().start()
         browser = await self._playwright.chromium.launch(executable_path=str(self.executable), args=ARGS)
-        context = await browser.new_context()
+        # What is printed holds names from timing files and feeds: escaped, but were one not, it still
+        # could neither run script nor fetch anything (a page printed here has no subresources).
+        context = await browser.new_context(java_script_enabled=False)
+        await context.route("**/*", lambda route: route.abort())
         self._tabs = asyncio.Queue()
         for _ in range(self.parallel):
             self._tabs.put_nowait(await context.new_page())

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chequered.core.classification import Classification
-from chequered.core.events import Publication
+from chequered.core.events import Publication, ResultsPublished
 from chequered.core.model import Event, SessionKind
 from chequered.core.points import SessionResult, SessionType, classification_results
 from chequered.core.rulebook import Rulebook
@@ -76,33 +76,33 @@ class SeasonResults:
 
 def published_results(store: Store, season_id: str) -> SeasonResults:
     """Every scoring session's classification as of its latest publication; sessions never
-    published are left out."""
+    published are left out. Which publications count is read on every call (a cached state per
+    session); the results are built once per set of publications."""
     info = store.season(season_id)
-    rulebook = store.rulebook(info.rulebook)
     rounds = store.rounds(season_id)
-    ids = [s.id for event in rounds for s in event.sessions]
-    heads = store.heads(ids)
-    with store.database.read() as conn:
-        non_scoring = season.non_scoring_cars(conn, season_id)
-    results: list[SessionResult] = []
-    key: list[int] = []
-    provisional: list[tuple[int, str]] = []
+    heads = store.heads([s.id for event in rounds for s in event.sessions])
+    latest: list[tuple[Event, str, SessionKind, ResultsPublished | None]] = []
     for event in rounds:
         for session in event.sessions:
             head = heads.get(session.id, 0)
-            if not head or _TYPES.get(session.kind) is None:
-                key.append(0)
+            publications = store.state(session.id, head).publications if head else ()
+            scored = publications and _TYPES.get(session.kind) is not None
+            latest.append((event, session.id, session.kind, publications[-1].publication if scored else None))
+    key = tuple(p.as_of if p is not None else 0 for *_, p in latest)
+
+    def build() -> SeasonResults:
+        rulebook = store.rulebook(info.rulebook)
+        with store.database.read() as conn:
+            non_scoring = season.non_scoring_cars(conn, season_id)
+        results: list[SessionResult] = []
+        provisional: list[tuple[int, str]] = []
+        for event, session_id, kind, publication in latest:
+            if publication is None:
                 continue
-            publications = store.state(session.id, head).publications
-            if not publications:
-                key.append(0)
-                continue
-            latest = publications[-1].publication
-            key.append(latest.as_of)
-            if latest.status is Publication.PROVISIONAL:
-                provisional.append((event.round, session_label(event, session.id)))
-            classification = store.state(session.id, latest.as_of).classification
-            results.extend(
-                session_results(event, session.id, session.kind, classification, rulebook, non_scoring)
-            )
-    return SeasonResults(rulebook, results, tuple(key), tuple(provisional))
+            if publication.status is Publication.PROVISIONAL:
+                provisional.append((event.round, session_label(event, session_id)))
+            classification = store.state(session_id, publication.as_of).classification
+            results.extend(session_results(event, session_id, kind, classification, rulebook, non_scoring))
+        return SeasonResults(rulebook, results, key, tuple(provisional))
+
+    return store.derived(("season results", season_id, key), build)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Sequence
 from datetime import datetime
-from typing import cast
+from typing import TypeVar, cast
 
 from chequered.core.events import LogEvent, Publication, ResultsPublished
 from chequered.core.model import Entry, Event, Season, Session
@@ -23,6 +23,7 @@ from chequered.store.season import SeasonInfo, SessionInfo
 from chequered.store.tokens import Role, TokenInfo
 
 RulebookLoader = Callable[[str | None], Rulebook]
+T = TypeVar("T")
 DOCUMENT_BYTES = 32 * 2**20  # rendered documents kept (Le Mans' classification: about 35 kB a position)
 POSITIONS = 4  # of one read (a session's state, a document), the latest positions kept
 
@@ -207,6 +208,11 @@ class Store:
             return fold(info, entries, events, rulebook, seq)
 
         return cast(SessionState, self._states.get_or_build(("state", session_id, seq), build))
+
+    def derived(self, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+        """A value derived from folded states (a season's published results), cached under ``key``,
+        which must include the log positions it was read at."""
+        return cast(T, self._states.get_or_build(key, build))
 
     def previous_while_building(self, key: tuple[Hashable, ...]) -> bytes | None:
         """While another reader builds ``key`` (``(*read, seq)``), the same read rendered at the latest

@@ -50,5 +50,9 @@ def test_the_season_results_are_built_once_per_set_of_publications(database_url:
     store.publish(race, Publication.FINAL, "steward")
     final = store.season_results(season)
     assert final is not first and final.provisional == () and final.key != first.key
+    # seeded again (by another process, say) with car 21 invited: its results score nothing from now
+    store.seed_season(season_fixture.season(), season_fixture.entries(), "gt4-europe-2023", {"21"})
+    invited = store.season_results(season)
+    assert invited is not final and not any(r.scores for r in invited.results if r.number == "21")
     assert store.heads([race, "r1-ricard-q1", "no-such-session"]) == {race: store.latest(race)}
     store.close()

@@ -64,13 +64,13 @@ def standings(
 
 @dataclass(frozen=True, slots=True)
 class SeasonResults:
-    """A season's published results as points input. ``key`` (each session's publication position)
-    is what standings are cached under; ``provisional`` names the sessions (round, label) whose
-    latest publication is provisional."""
+    """A season's published results as points input. ``key`` (each session's publication position,
+    then the cars that score nothing) is what standings are cached under; ``provisional`` names the
+    sessions (round, label) whose latest publication is provisional."""
 
     rulebook: Rulebook
     results: list[SessionResult]
-    key: tuple[int, ...]
+    key: tuple[int | str, ...]
     provisional: tuple[tuple[int, str], ...]
 
 
@@ -88,12 +88,13 @@ def published_results(store: Store, season_id: str) -> SeasonResults:
             publications = store.state(session.id, head).publications if head else ()
             scored = publications and _TYPES.get(session.kind) is not None
             latest.append((event, session.id, session.kind, publications[-1].publication if scored else None))
-    key = tuple(p.as_of if p is not None else 0 for *_, p in latest)
+    with store.database.read() as conn:
+        non_scoring = season.non_scoring_cars(conn, season_id)
+    # the invited cars are marked when a season is seeded again, which another process may do
+    key: tuple[int | str, ...] = (*(p.as_of if p else 0 for *_, p in latest), *sorted(non_scoring))
 
     def build() -> SeasonResults:
         rulebook = store.rulebook(info.rulebook)
-        with store.database.read() as conn:
-            non_scoring = season.non_scoring_cars(conn, season_id)
         results: list[SessionResult] = []
         provisional: list[tuple[int, str]] = []
         for event, session_id, kind, publication in latest:

@@ -19,6 +19,7 @@ from chequered.core.events import (
     StatusChanged,
     TimePenalty,
 )
+from chequered.core.live.state import RECENT_MESSAGES
 from chequered.core.model import Session, SessionKind, Status
 from chequered.importers.rmonitor.records import RawLine, read_capture
 from chequered.importers.rmonitor.stream import LiveFeed
@@ -143,4 +144,6 @@ def test_live_board_in_chromium(served: tuple[str, Store]) -> None:
         late.goto(f"{base}/live/{SESSION}")
         late.wait_for_function("() => document.querySelector('#ticker').innerText.includes('limits')")
         assert "test: excluded" in late.locator("#ticker").inner_text()
+        # the ticker keeps as many notes as a snapshot carries
+        assert late.locator("#live").get_attribute("data-ticker") == str(RECENT_MESSAGES)
         browser.close()

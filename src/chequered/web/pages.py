@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from chequered.core.classification import Classification, Result
 from chequered.core.events import LapDeleted, LapPenalty, Publication, StatusChanged, TimePenalty
+from chequered.core.live.state import RECENT_MESSAGES
 from chequered.core.model import Entry, Event, Session, SessionKind, Status
 from chequered.core.points import Award, award_points
 from chequered.core.timefmt import format_duration, format_gap
@@ -657,6 +658,7 @@ def live_page(request: Request, session_id: str) -> Response:
         "session_id": session_id,
         "title": title,
         "starts": starts,
+        "ticker": RECENT_MESSAGES,  # the notes a snapshot carries: the ticker keeps as many
         "board_text": {
             **{key: reader._(key) for key in _BOARD_TEXT},
             **{f"status:{status.value}": status_text(status, reader.lang) for status in Status},

@@ -52,6 +52,7 @@ function bestMarks(cars) {
 function startLiveBoard(board) {
   const sessionId = board.dataset.session;
   const text = JSON.parse(board.dataset.text || "{}");
+  const tickerLength = Number(board.dataset.ticker) || 20;  // as many notes as a snapshot carries
   const t = key => text[key] || key;
   const cars = new Map();
   let session = {};
@@ -65,7 +66,7 @@ function startLiveBoard(board) {
 
   function note(message) {
     ticker.unshift(message);
-    ticker.length = Math.min(ticker.length, 20);
+    ticker.length = Math.min(ticker.length, tickerLength);
   }
 
   const flagText = flag => t("Flag") + ": " + String(flag).toUpperCase();

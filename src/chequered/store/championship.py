@@ -85,9 +85,11 @@ def published_results(store: Store, season_id: str) -> SeasonResults:
     for event in rounds:
         for session in event.sessions:
             head = heads.get(session.id, 0)
-            publications = store.state(session.id, head).publications if head else ()
-            scored = publications and _TYPES.get(session.kind) is not None
-            latest.append((event, session.id, session.kind, publications[-1].publication if scored else None))
+            publication = None
+            if head and _TYPES.get(session.kind) is not None:  # a practice is never folded here
+                publications = store.state(session.id, head).publications
+                publication = publications[-1].publication if publications else None
+            latest.append((event, session.id, session.kind, publication))
     with store.database.read() as conn:
         non_scoring = season.non_scoring_cars(conn, season_id)
     # the invited cars are marked when a season is seeded again, which another process may do

@@ -52,7 +52,7 @@ function bestMarks(cars) {
 function startLiveBoard(board) {
   const sessionId = board.dataset.session;
   const text = JSON.parse(board.dataset.text || "{}");
-  const tickerLength = Number(board.dataset.ticker) || 20;  // as many notes as a snapshot carries
+  const tickerLength = Number(board.dataset.ticker);  // as many notes as a snapshot carries
   const t = key => text[key] || key;
   const cars = new Map();
   let session = {};
